@@ -1,0 +1,29 @@
+/**
+ * Shared Vitest settings for pure packages: the same colocated suite runs once in Node and
+ * once inside workerd (no `nodejs_compat`), which is what proves a package is portable.
+ * @module
+ */
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/** The workerd compatibility date every Worker and test in this repo uses. */
+export const COMPATIBILITY_DATE = "2026-04-26";
+
+const include = ["src/**/*.test.ts"];
+
+/** Vitest config that runs a package's suite in Node. */
+export function nodeTestConfig() {
+	return defineConfig({ test: { include, name: "node" } });
+}
+
+/** Vitest config that runs a package's suite in workerd without Node compatibility. */
+export function workerdTestConfig() {
+	return defineConfig({
+		plugins: [
+			cloudflareTest({
+				miniflare: { compatibilityDate: COMPATIBILITY_DATE, compatibilityFlags: [] },
+			}),
+		],
+		test: { include, name: "workerd" },
+	});
+}
