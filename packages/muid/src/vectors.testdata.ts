@@ -1,0 +1,17 @@
+/**
+ * Independently computed vectors from ../shared/vectors/muid.json.
+ * @module
+ */
+import muid from "../../../../shared/vectors/muid.json";
+import type { DeviceIdKind } from "./hash.ts";
+
+export const muidCases = muid.cases as Array<{
+	kind: DeviceIdKind;
+	raw: string;
+	normalized: string;
+	md5: string;
+	note: string;
+}>;
+
+/** Hashes of ids that identify no device, from the same file. */
+export const doubtfulHashes = Object.entries(muid.doubtful).filter(([key]) => key.startsWith("md5_"));
