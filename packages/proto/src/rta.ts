@@ -1,0 +1,65 @@
+/**
+ * Binary codecs for the RTA wire messages, with typed errors instead of library exceptions.
+ * @module
+ */
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { ProtoError } from "./errors.ts";
+import {
+	type RtaRequest,
+	RtaRequestSchema,
+	type RtaResponse,
+	RtaResponseSchema,
+} from "./gen/tencent/ad/rta/rta_pb.ts";
+
+/**
+ * Decodes an `RtaRequest`. Unknown fields are kept (Tencent adds fields over time), so a
+ * decoded request re-encodes byte-for-byte.
+ * @param bytes - the HTTP body
+ * @returns the request
+ * @throws ProtoError `DECODE_FAILED` for truncated or malformed bytes
+ * @example const req = decodeRtaRequest(new Uint8Array(await request.arrayBuffer()));
+ */
+export function decodeRtaRequest(bytes: Uint8Array): RtaRequest {
+	try {
+		return fromBinary(RtaRequestSchema, bytes);
+	} catch (cause) {
+		throw new ProtoError("DECODE_FAILED", RtaRequestSchema.typeName, describe(cause), { cause });
+	}
+}
+
+/**
+ * Encodes an `RtaRequest` (used by load generators and tests).
+ * @param request - the request
+ * @returns wire bytes
+ */
+export function encodeRtaRequest(request: RtaRequest): Uint8Array {
+	return toBinary(RtaRequestSchema, request);
+}
+
+/**
+ * Decodes an `RtaResponse` (used by load generators, readiness checks and tests).
+ * @param bytes - the HTTP body
+ * @returns the response
+ * @throws ProtoError `DECODE_FAILED` for truncated or malformed bytes
+ */
+export function decodeRtaResponse(bytes: Uint8Array): RtaResponse {
+	try {
+		return fromBinary(RtaResponseSchema, bytes);
+	} catch (cause) {
+		throw new ProtoError("DECODE_FAILED", RtaResponseSchema.typeName, describe(cause), { cause });
+	}
+}
+
+/**
+ * Encodes an `RtaResponse`. `code` is proto2 `optional` but required by the protocol: set it
+ * explicitly (0 included) so it is always on the wire.
+ * @param response - the response
+ * @returns wire bytes
+ */
+export function encodeRtaResponse(response: RtaResponse): Uint8Array {
+	return toBinary(RtaResponseSchema, response);
+}
+
+function describe(cause: unknown): string {
+	return cause instanceof Error ? cause.message : String(cause);
+}
