@@ -1,0 +1,105 @@
+/**
+ * The relay's HTTP errors: one class with a string-literal `code`, the HTTP status and the field
+ * at fault, turned into a JSON response once, in the router's `catch`.
+ * @module
+ */
+
+/** Every reason the relay's JSON API rejects a request. */
+export type RelayErrorCode =
+	/** A field is missing, of the wrong type or malformed; `field` names it. */
+	| "INVALID_FIELD"
+	/** The body is not a JSON object. */
+	| "INVALID_JSON"
+	/** The body exceeds {@link MAX_BODY_BYTES}. */
+	| "BODY_TOO_LARGE"
+	/** The device id is a placeholder (all zeros, "null", …) that identifies no device. */
+	| "NON_DEVICE_ID"
+	/** Missing or wrong bearer token. */
+	| "UNAUTHORIZED"
+	/** The caller's IP is not on the click allow-list. */
+	| "FORBIDDEN"
+	/** An `event_id` was reused with a different conversion. */
+	| "IDEMPOTENCY_CONFLICT"
+	/** The conversion is not in a state that allows the operation. */
+	| "INVALID_STATE"
+	/** No such resource. */
+	| "NOT_FOUND"
+	/** A required secret or variable is missing or malformed. */
+	| "NOT_CONFIGURED"
+	/** Anything else; the detail goes to the log, never to the caller. */
+	| "INTERNAL";
+
+/** Largest JSON body POST /conversions accepts. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * An error with an HTTP status, thrown by handlers and rendered as
+ * `{ "error": { "code", "field", "message" } }`.
+ * @example throw new RelayError(400, "INVALID_FIELD", "conv_time must be seconds", { field: "conv_time" });
+ */
+export class RelayError extends Error {
+	override name = "RelayError" as const;
+	/** HTTP status of the response. */
+	readonly status: number;
+	/** Machine-readable reason. */
+	readonly code: RelayErrorCode;
+	/** The request field at fault, when there is one. */
+	readonly field: string | undefined;
+	/** Extra JSON members for the error body (e.g. the existing id on a conflict). */
+	readonly details: Record<string, unknown> | undefined;
+
+	constructor(
+		status: number,
+		code: RelayErrorCode,
+		message: string,
+		options?: { field?: string; details?: Record<string, unknown>; cause?: unknown },
+	) {
+		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+		this.status = status;
+		this.code = code;
+		this.field = options?.field;
+		this.details = options?.details;
+	}
+
+	/**
+	 * Renders the error as the API's JSON body.
+	 * @returns a JSON response with this error's status
+	 */
+	toResponse(): Response {
+		return Response.json(
+			{ error: { code: this.code, field: this.field ?? null, message: this.message, ...this.details } },
+			{ status: this.status, headers: this.status === 401 ? { "www-authenticate": "Bearer" } : {} },
+		);
+	}
+}
+
+/**
+ * Cross-realm guard: checks the name and code, not only the prototype chain.
+ * @param e - anything caught
+ * @returns whether `e` is a `RelayError`
+ */
+export function isRelayError(e: unknown): e is RelayError {
+	return e instanceof Error && e.name === "RelayError" && typeof (e as { code?: unknown }).code === "string";
+}
+
+/**
+ * Shorthand for a 400 naming a field.
+ * @param field - the request field at fault
+ * @param message - what is wrong with it, phrased for the caller
+ * @returns the error to throw
+ */
+export function invalidField(field: string, message: string): RelayError {
+	return new RelayError(400, "INVALID_FIELD", message, { field });
+}
+
+/**
+ * Maps anything thrown to a response: `RelayError`s as they are, everything else as an opaque 500
+ * (the detail is logged, never echoed).
+ * @param e - what was thrown
+ * @returns the response
+ */
+export function toErrorResponse(e: unknown): Response {
+	if (isRelayError(e)) return e.toResponse();
+	console.error("unhandled error", e);
+	return new RelayError(500, "INTERNAL", "internal error").toResponse();
+}
