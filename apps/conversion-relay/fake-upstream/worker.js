@@ -87,7 +87,8 @@ async function fault(kind) {
 }
 
 async function handleConversion(request, env, appidInPath) {
-	const body = await request.text();
+	// arrayBuffer + decode: workerd warns when .text() reads a form body.
+	const body = new TextDecoder().decode(await request.arrayBuffer());
 	const pairs = body
 		.split("&")
 		.map((p) => p.split("=").map((s) => decodeURIComponent(s.replace(/\+/g, " "))));
