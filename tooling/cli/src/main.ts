@@ -1,0 +1,92 @@
+/**
+ * `txad` entry: picks the sub-command from the leading words, prints help, and maps errors to
+ * exit statuses (0 ok/pass, 1 verdict fail, 2 usage or input error).
+ * @module
+ */
+import type { Command } from "./args.ts";
+import { admissionCheck } from "./commands/admission.ts";
+import { audienceBuild, audienceUpload } from "./commands/audience.ts";
+import { muidCommand } from "./commands/muid.ts";
+import { rtaCheck } from "./commands/rta-check.ts";
+import { rtaLoadtest } from "./commands/rta-loadtest.ts";
+import { signConversion, signDspb } from "./commands/sign.ts";
+import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, isCliError } from "./errors.ts";
+import { type Io, processIo } from "./io.ts";
+
+/** Every command, in the order `txad --help` lists them. */
+export const COMMANDS: readonly Command[] = [
+	rtaCheck,
+	rtaLoadtest,
+	audienceBuild,
+	audienceUpload,
+	admissionCheck,
+	muidCommand,
+	signDspb,
+	signConversion,
+];
+
+function topHelp(): string {
+	const width = Math.max(...COMMANDS.map((c) => c.name.length));
+	const lines = COMMANDS.map((c) => `  txad ${c.name.padEnd(width)}  ${c.summary}`);
+	return [
+		"txad — tools for going live with Tencent RTA (腾讯广告 RTA) on txad-edge",
+		"",
+		"Usage: txad <command> [flags]     (txad <command> --help for its flags)",
+		"",
+		...lines,
+		"",
+		"Exit status: 0 ok / pass, 1 verdict fail, 2 usage or input error.",
+		"",
+	].join("\n");
+}
+
+function findCommand(argv: string[]): { command: Command; rest: string[] } | undefined {
+	// Longest match first, so "rta check" wins over a hypothetical "rta".
+	const sorted = [...COMMANDS].sort((a, b) => b.name.split(" ").length - a.name.split(" ").length);
+	for (const command of sorted) {
+		const words = command.name.split(" ");
+		if (words.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(words.length) };
+	}
+	return undefined;
+}
+
+/**
+ * Runs `txad` with the given arguments.
+ * @param argv - arguments after the program name
+ * @param io - console (the real one by default)
+ * @returns the exit status
+ * @example process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+	if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+		io.out(topHelp());
+		return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
+	}
+	const found = findCommand(argv);
+	if (found === undefined) {
+		const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+		const hint =
+			group.length > 0
+				? `\`txad ${argv[0]}\` needs a sub-command: ${group.map((c) => c.name.split(" ").slice(1).join(" ")).join(", ")}`
+				: `unknown command "${argv.join(" ")}"`;
+		io.err(`txad: ${hint}\n\n${topHelp()}`);
+		return EXIT_USAGE;
+	}
+	const { command, rest } = found;
+	if (rest.includes("--help") || rest.includes("-h")) {
+		io.out(command.help.endsWith("\n") ? command.help : `${command.help}\n`);
+		return EXIT_OK;
+	}
+	try {
+		return await command.run(rest, io);
+	} catch (e) {
+		if (isCliError(e)) {
+			io.err(`txad ${command.name}: ${e.message}\n`);
+			return e.code === "NETWORK" ? EXIT_FAIL : EXIT_USAGE;
+		}
+		io.err(
+			`txad ${command.name}: unexpected error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+		);
+		return EXIT_FAIL;
+	}
+}
