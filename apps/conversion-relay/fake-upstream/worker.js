@@ -82,6 +82,9 @@ async function fault(kind) {
 		case "throw":
 			throw new Error("connection reset (injected)");
 		default:
+			// "http404" answers that status; "ret-17" answers that ret.
+			if (/^http[0-9]{3}$/.test(kind))
+				return new Response(`status ${kind}`, { status: Number(kind.slice(4)) });
 			return json({ ret: Number(kind.replace(/^ret/, "")), msg: "scripted" });
 	}
 }

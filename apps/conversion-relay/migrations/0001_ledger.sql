@@ -38,6 +38,7 @@ CREATE TABLE conversions (
 	-- pending -> sending (leased) -> delivered | failed; sending -> pending on a retryable outcome.
 	status         TEXT    NOT NULL CHECK (status IN ('pending', 'sending', 'delivered', 'failed')),
 	attempts       INTEGER NOT NULL DEFAULT 0,
+	budget_base    INTEGER NOT NULL DEFAULT 0,    -- attempts already spent when last reopened
 	lease_token    TEXT,
 	lease_until    INTEGER,                       -- ms; a lease past this is abandoned
 	next_attempt_at INTEGER,                      -- ms; when a retry is due (informational, sweeper)

@@ -50,6 +50,8 @@ export interface ConversionRow {
 	upstream: string;
 	status: ConversionStatus;
 	attempts: number;
+	/** Attempts already spent when the conversion was last reopened; the budget counts from here. */
+	budget_base: number;
 	lease_token: string | null;
 	lease_until: number | null;
 	next_attempt_at: number | null;
@@ -445,7 +447,8 @@ export async function failIfIdle(
 
 /**
  * Puts a failed conversion back to `pending` for another round of attempts (after, say, a
- * missing sign_key was added). Its attempt history is kept; the attempt budget starts over.
+ * missing sign_key was added). Its attempt history and numbering are kept; the attempt budget
+ * starts over from `budget_base`.
  * @param env - the Worker's bindings
  * @param id - conversion id
  * @param now - milliseconds
@@ -453,7 +456,7 @@ export async function failIfIdle(
  */
 export async function reopenFailed(env: Env, id: string, now: number): Promise<ConversionRow | null> {
 	return env.LEDGER.prepare(
-		`UPDATE conversions SET status = 'pending', attempts = 0, fail_code = NULL, fail_reason = NULL,
+		`UPDATE conversions SET status = 'pending', budget_base = attempts, fail_code = NULL, fail_reason = NULL,
 		   next_attempt_at = ?2, updated_at = ?2
 		 WHERE id = ?1 AND status = 'failed' RETURNING *`,
 	)

@@ -112,15 +112,22 @@ export async function deliverConversion(env: Env, id: string): Promise<MessageAc
 	} else if (outcome.kind === "failed") {
 		transition = { to: "failed", failCode: outcome.code, failReason: outcome.detail };
 		action = { action: "ack", reason: `failed: ${outcome.code}` };
-	} else if (row.attempts >= config.maxAttempts) {
+	} else if (row.attempts - row.budget_base >= config.maxAttempts) {
 		transition = {
 			to: "failed",
 			failCode: "RETRIES_EXHAUSTED",
-			failReason: `${row.attempts} attempts; last: ${outcome.code} ${outcome.detail}`.slice(0, 500),
+			failReason: `${row.attempts - row.budget_base} attempts; last: ${outcome.code} ${outcome.detail}`.slice(
+				0,
+				500,
+			),
 		};
 		action = { action: "ack", reason: "retries exhausted" };
 	} else {
-		const delaySeconds = retryDelaySeconds(row.attempts, config.retryBaseSeconds, config.retryMaxSeconds);
+		const delaySeconds = retryDelaySeconds(
+			row.attempts - row.budget_base,
+			config.retryBaseSeconds,
+			config.retryMaxSeconds,
+		);
 		transition = { to: "pending", nextAttemptAt: finished + delaySeconds * 1000 };
 		action = { action: "retry", delaySeconds, reason: outcome.code };
 	}
