@@ -75,13 +75,13 @@ export function parseFormText(
 	}
 	// JSON is parsed through the YAML parser too, for line numbers; strict JSON was checked above.
 	const lineCounter = new LineCounter();
-	const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+	const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
 	if (doc.errors.length > 0) {
 		const first = doc.errors[0];
 		const line = first?.linePos?.[0]?.line;
 		throw new CliError(
 			"INPUT",
-			`${path}${line === undefined ? "" : `:${line}`}: not valid YAML: ${first?.message ?? "parse error"}`,
+			`${path}${line === undefined ? "" : `:${line}`}: not valid YAML: ${(first?.message ?? "parse error").split("\n")[0]}`,
 		);
 	}
 	const lines = new Map<string, number>();

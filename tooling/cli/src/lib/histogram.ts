@@ -6,7 +6,7 @@
 
 /** Bucket upper bounds in ms: 10^(k/10) from 0.1 ms to 10 000 ms. */
 export const BUCKET_BOUNDS_MS: readonly number[] = Array.from(
-	{ length: 61 },
+	{ length: 51 },
 	(_, k) => Math.round(10 ** (k / 10 - 1) * 1000) / 1000,
 );
 

@@ -80,18 +80,24 @@ export function detectLayout(first: string): Layout {
 	if (!first.includes(",")) {
 		const single = first.trim().toLowerCase();
 		if (ID_COLUMNS.includes(single)) return { type: "id-kind", idCol: 0, kindCol: undefined, width: 1 };
-		if (parseKindLabel(single) !== undefined && !/^[0-9a-f]{32}$/i.test(single) && /^[a-z_]+$/.test(single)) {
+		if (
+			parseKindLabel(single) !== undefined &&
+			!/^[0-9a-f]{32}$/i.test(single) &&
+			/^[a-z][a-z0-9_]*$/.test(single)
+		) {
 			return { type: "per-kind", columns: [{ index: 0, label: single }], width: 1 };
 		}
 		return { type: "text" };
 	}
 	const cells = (splitCsvLine(first) ?? []).map((c) => c.trim().toLowerCase());
+	// A header is made of column names only; "imei,354649050046412" is a labelled id.
+	if (!cells.every((c) => /^[a-z][a-z0-9_ -]*$/.test(c))) return { type: "text" };
 	const idCol = cells.findIndex((c) => ID_COLUMNS.includes(c));
 	const kindCol = cells.findIndex((c) => KIND_COLUMNS.includes(c));
 	if (idCol >= 0)
 		return { type: "id-kind", idCol, kindCol: kindCol >= 0 ? kindCol : undefined, width: cells.length };
 	const columns = cells.flatMap((label, index) =>
-		/^[a-z_]+$/.test(label) && parseKindLabel(label) !== undefined ? [{ index, label }] : [],
+		/^[a-z][a-z0-9_]*$/.test(label) && parseKindLabel(label) !== undefined ? [{ index, label }] : [],
 	);
 	if (columns.length > 0) return { type: "per-kind", columns, width: cells.length };
 	return { type: "text" };
@@ -99,7 +105,7 @@ export function detectLayout(first: string): Layout {
 
 function textLine(line: string, options: IdFileOptions): ResolvedId {
 	// "kind,id", "kind<TAB>id" or "kind:id" when the prefix is a known kind label; else the line is the id.
-	const m = /^([A-Za-z_]+)[,\t:](.*)$/.exec(line);
+	const m = /^([A-Za-z][A-Za-z0-9_-]*)[,\t:](.*)$/.exec(line);
 	if (m !== null && parseKindLabel(m[1] as string) !== undefined)
 		return resolveDeviceId(m[2] as string, m[1], options.os);
 	return resolveDeviceId(line, options.kind, options.os);

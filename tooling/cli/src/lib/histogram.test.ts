@@ -1,0 +1,42 @@
+import { describe, it } from "vitest";
+import { BUCKET_BOUNDS_MS, LatencyHistogram } from "./histogram.ts";
+import { createPacer } from "./pacing.ts";
+
+describe("LatencyHistogram", () => {
+	it("has fixed, increasing, log-spaced bounds from 0.1 ms to 10 s", ({ expect }) => {
+		expect(BUCKET_BOUNDS_MS[0]).toBe(0.1);
+		expect(BUCKET_BOUNDS_MS.at(-1)).toBe(10_000);
+		expect(BUCKET_BOUNDS_MS[10]).toBe(1);
+		for (let i = 1; i < BUCKET_BOUNDS_MS.length; i++)
+			expect(BUCKET_BOUNDS_MS[i]).toBeGreaterThan(BUCKET_BOUNDS_MS[i - 1] as number);
+	});
+
+	it("computes nearest-rank percentiles and buckets every sample", ({ expect }) => {
+		const h = new LatencyHistogram(1000);
+		for (let i = 1; i <= 100; i++) h.record(i);
+		const s = h.summary();
+		expect(s).toMatchObject({ count: 100, min: 1, p50: 50, p90: 90, p99: 99, max: 100 });
+		expect(s.mean).toBeCloseTo(50.5);
+		expect(h.counts.reduce((a, b) => a + b, 0)).toBe(100);
+		// 1 ms lands in the bucket whose upper bound is 1 ms.
+		expect(h.counts[10]).toBe(1);
+	});
+
+	it("puts samples beyond 10 s in the overflow slot", ({ expect }) => {
+		const h = new LatencyHistogram(10);
+		h.record(60_000);
+		expect(h.counts.at(-1)).toBe(1);
+	});
+});
+
+describe("createPacer", () => {
+	it("schedules qps × duration requests evenly, capped", ({ expect }) => {
+		const p = createPacer(200, 3000, 1e6);
+		expect(p.total).toBe(600);
+		expect(p.dueBy(0)).toBe(1);
+		expect(p.dueBy(999)).toBe(200);
+		expect(p.dueBy(10_000)).toBe(600);
+		expect(p.dueAt(100)).toBe(500);
+		expect(createPacer(1000, 10_000, 50).total).toBe(50);
+	});
+});
