@@ -11,6 +11,7 @@ export default defineConfig({
 		name: "cli",
 		environment: "node",
 		include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+		globalSetup: ["./test/responder.setup.ts"],
 		testTimeout: 30_000,
 		hookTimeout: 120_000,
 	},

@@ -58,7 +58,7 @@ export function parseFlags(
 		return { values: values as FlagValues, positionals };
 	} catch (cause) {
 		const message = cause instanceof Error ? cause.message : String(cause);
-		throw new CliError("USAGE", `txad ${command}: ${message} (see txad ${command} --help)`, { cause });
+		throw new CliError("USAGE", `${message} (see txad ${command} --help)`, { cause });
 	}
 }
 

@@ -346,7 +346,8 @@ export const rtaLoadtest: Command = {
 		const result = await runLoadtest(options, io);
 		await mkdir(dirname(reportPath), { recursive: true });
 		await writeFile(reportPath, ext === ".svg" ? renderHistogramSvg(result) : renderHtmlReport(result));
-		const shown = relative(io.cwd, reportPath) || reportPath;
+		const rel = relative(io.cwd, reportPath);
+		const shown = rel === "" || rel.startsWith("..") ? reportPath : rel;
 		if (values.json === true) io.out(`${JSON.stringify({ ...result, report: reportPath }, null, 2)}\n`);
 		else io.out(formatLoadtestResult(result, shown));
 		return result.pass ? EXIT_OK : EXIT_FAIL;

@@ -1,0 +1,106 @@
+/**
+ * Vitest global setup for the end-to-end tests: starts the REAL responder
+ * (`wrangler dev` from apps/rta-responder) on 127.0.0.1:8797 with a throw-away state dir, waits
+ * for /healthz, hands its URL to the tests, and stops it afterwards. When the responder app is
+ * not there yet the tests get the reason and skip.
+ * @module
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { TestProject } from "vitest/node";
+
+/** Port assigned to the CLI's e2e responder (the app's own dev port is 8787). */
+export const RESPONDER_PORT = 8797;
+/** Admin token the e2e responder is started with. */
+export const E2E_ADMIN_TOKEN = "txad-cli-e2e-token";
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		/** Base URL of the running responder, or null with `responderMissing` saying why. */
+		responderUrl: string | null;
+		responderMissing: string;
+	}
+}
+
+const APP_DIR = new URL("../../../apps/rta-responder/", import.meta.url).pathname;
+
+async function waitForHealth(
+	base: string,
+	child: ChildProcess,
+	log: () => string,
+): Promise<string | undefined> {
+	const deadline = Date.now() + 90_000;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) return `wrangler dev exited with ${child.exitCode}:\n${log().slice(-2000)}`;
+		try {
+			const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) });
+			if (res.ok) return undefined;
+		} catch {
+			// not listening yet
+		}
+		await sleep(500);
+	}
+	return `no healthy /healthz at ${base} within 90 s:\n${log().slice(-2000)}`;
+}
+
+export default async function setup(project: TestProject) {
+	if (!existsSync(join(APP_DIR, "wrangler.jsonc"))) {
+		project.provide("responderUrl", null);
+		project.provide("responderMissing", "apps/rta-responder/wrangler.jsonc does not exist yet");
+		return;
+	}
+	const state = await mkdtemp(join(tmpdir(), "txad-cli-e2e-"));
+	const base = `http://127.0.0.1:${RESPONDER_PORT}`;
+	let output = "";
+	const child = spawn(
+		process.execPath,
+		[
+			new URL("../../../node_modules/wrangler/bin/wrangler.js", import.meta.url).pathname,
+			"dev",
+			"--ip",
+			"127.0.0.1",
+			"--port",
+			String(RESPONDER_PORT),
+			"--persist-to",
+			state,
+			"--var",
+			`ADMIN_TOKEN:${E2E_ADMIN_TOKEN}`,
+			"--show-interactive-dev-session=false",
+		],
+		{
+			cwd: APP_DIR,
+			env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false", CI: "1" },
+			stdio: ["ignore", "pipe", "pipe"],
+			detached: true,
+		},
+	);
+	child.stdout?.on("data", (c) => {
+		output += c;
+	});
+	child.stderr?.on("data", (c) => {
+		output += c;
+	});
+	const stop = async () => {
+		if (child.exitCode === null && child.pid !== undefined) {
+			// wrangler starts workerd as a child: signal the whole group we created.
+			process.kill(-child.pid, "SIGTERM");
+			await Promise.race([new Promise((r) => child.once("exit", r)), sleep(5000)]);
+			if (child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+		}
+		await rm(state, { recursive: true, force: true });
+	};
+	const problem = await waitForHealth(base, child, () => output);
+	if (problem !== undefined) {
+		await stop();
+		project.provide("responderUrl", null);
+		project.provide("responderMissing", problem);
+		return;
+	}
+	project.provide("responderUrl", base);
+	project.provide("responderMissing", "");
+	return stop;
+}
