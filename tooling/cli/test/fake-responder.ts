@@ -12,7 +12,7 @@ import { decodeRtaRequest, encodeRtaResponse, RtaResponseSchema } from "@txad/pr
 
 /** Behaviour of the stand-in. */
 export interface FakeResponderOptions {
-	/** md5s to take; everything else is refused with code 1. */
+	/** md5s to take; everything else is refused with code 4 (the responder's NO_STRATEGY). */
 	audience: ReadonlySet<string>;
 	/** Every n-th request answers after `slowMs` (0 = never). */
 	slowEvery?: number;

@@ -37,12 +37,12 @@ describe("txad rta check (scripted target)", () => {
 				),
 			).toBe(0);
 			const out = io.stdout();
-			expect(out).toMatch(/ping\s+-\s+\(is_ping\)\s+200\s+0/);
+			expect(out).toMatch(/ping\s+-\s+\(is_ping\)\s+200\s+8 PING/);
 			expect(out).toMatch(
-				/positive\s+1\s+imei\s+b496ec1169770ea274a2b4f42ca4fb71\s+200\s+0\s+[\d.]+\s+s1\s+taken\s+PASS/,
+				/positive\s+1\s+imei\s+b496ec1169770ea274a2b4f42ca4fb71\s+200\s+0 TAKE\s+[\d.]+\s+s1\s+taken\s+PASS/,
 			);
 			expect(out).toMatch(
-				/negative\s+3\s+oaid\s+c255f553281332cae783606cdf6e23a6\s+200\s+1\s+[\d.]+\s+refused\s+PASS/,
+				/negative\s+3\s+oaid\s+c255f553281332cae783606cdf6e23a6\s+200\s+4 NO_STRATEGY\s+[\d.]+\s+refused\s+PASS/,
 			);
 			expect(out).toContain("5/5 as expected");
 			expect(out).toContain("READY");
@@ -60,8 +60,8 @@ describe("txad rta check (scripted target)", () => {
 			).toBe(1);
 			const rows = JSON.parse(io.stdout()) as { set: string; pass: boolean; code: string }[];
 			expect(rows.filter((r) => r.set === "positive").map((r) => [r.pass, r.code])).toEqual([
-				[false, "1"],
-				[false, "1"],
+				[false, "4 NO_STRATEGY"],
+				[false, "4 NO_STRATEGY"],
 			]);
 		} finally {
 			await target.close();

@@ -15,6 +15,7 @@ import { readIdFile } from "../lib/id-file.ts";
 import { createRandom } from "../lib/prng.ts";
 import { requestForDevice } from "../lib/request-generator.ts";
 import { createRtaClient, type RtaClient, type RtaOutcome } from "../lib/rta-client.ts";
+import { describeCode } from "../lib/rta-codes.ts";
 import { formatTable } from "../lib/table.ts";
 
 /** Seed 000 step 6 asks for 少量 (a few) samples; more is a load test. */
@@ -96,7 +97,7 @@ function describeOutcome(o: RtaOutcome): { http: string; code: string; targets: 
 	if (o.kind === "ok") {
 		return {
 			http: "200",
-			code: String(o.response.code),
+			code: describeCode(o.response.code),
 			targets:
 				o.response.outTargetId.join(" ") ||
 				(o.response.targetInfos.length > 0 ? `${o.response.targetInfos.length} target_infos` : ""),
