@@ -58,10 +58,10 @@ export async function startFakeResponder(options: FakeResponderOptions): Promise
 						];
 			const hit = ids.some((id) => id !== "" && options.audience.has(id));
 			const response = rta.isPing
-				? create(RtaResponseSchema, { requestId: rta.id, code: 0 })
+				? create(RtaResponseSchema, { requestId: rta.id, code: 8 })
 				: create(RtaResponseSchema, {
 						requestId: rta.id,
-						code: hit ? 0 : 1,
+						code: hit ? 0 : 4,
 						...(hit ? { outTargetId: ["s1"] } : {}),
 					});
 			const send = () => {
