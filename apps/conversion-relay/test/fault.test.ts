@@ -15,7 +15,6 @@ import {
 	conversionBody,
 	fakeReports,
 	freshAppid,
-	IMEI_MUID,
 	postConversion,
 	sendClick,
 	unique,
