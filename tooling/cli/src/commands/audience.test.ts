@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { hashDeviceId } from "@txad/muid";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { captureIo } from "../io.ts";
-import { AUDIENCE_KEY_PREFIX, AUDIENCE_UPLOAD_PATH } from "../lib/audience-record.ts";
+import { AUDIENCE_UPLOAD_PATH } from "../lib/audience-record.ts";
 import { main } from "../main.ts";
 
 let dir: string;
@@ -36,7 +36,7 @@ beforeAll(async () => {
 			expected.duplicate++;
 		} else {
 			// Mix raw ids and their upper-case md5s: both must land on the same canonical hash.
-			line = i % 3 === 0 ? hashDeviceId("imei", imeiFor(i)).toUpperCase() : imeiFor(i);
+			line = i % 3 === 0 ? `imei_md5,${hashDeviceId("imei", imeiFor(i)).toUpperCase()}` : imeiFor(i);
 			expected.unique++;
 		}
 		if (!out.write(`${line}\n`)) await once(out, "drain");
@@ -52,7 +52,17 @@ describe("txad audience build", () => {
 	it(`streams ${LINES} lines into deduped KV bulk JSON with drops counted per reason`, async ({ expect }) => {
 		const io = captureIo({ cwd: dir });
 		const code = await main(
-			["audience", "build", "big.txt", "--out", "out/kv.json", "--targets", "s1,s2", "--ttl-days", "30"],
+			[
+				"audience",
+				"build",
+				"big.txt",
+				"--out",
+				"out/kv.json",
+				"--segments",
+				"new_user,vip",
+				"--ttl-days",
+				"30",
+			],
 			io,
 		);
 		expect(code).toBe(0);
@@ -64,8 +74,8 @@ describe("txad audience build", () => {
 		expect(entries).toHaveLength(expected.unique);
 		expect(new Set(entries.map((e) => e.key)).size).toBe(expected.unique);
 		expect(entries[0]).toEqual({
-			key: `${AUDIENCE_KEY_PREFIX}${hashDeviceId("imei", imeiFor(1))}`,
-			value: JSON.stringify({ targets: ["s1", "s2"] }),
+			key: `imei_md5:${hashDeviceId("imei", imeiFor(1))}`,
+			value: JSON.stringify({ segments: ["new_user", "vip"] }),
 			expiration_ttl: 30 * 86_400,
 		});
 		const out = io.stdout();
@@ -83,17 +93,18 @@ describe("txad audience build", () => {
 			"imei,oaid,idfa_md5\n354649050046412,f6f7d3a8-0c5e-4b6e-9d1e-7a2b3c4d5e6f,\n354649050046412,,xyz\n",
 		);
 		const io = captureIo({ cwd: dir });
-		expect(await main(["audience", "build", "wide.csv", "--dry-run"], io)).toBe(0);
+		expect(await main(["audience", "build", "wide.csv", "--dry-run", "--segments", "s"], io)).toBe(0);
 		expect(io.stdout()).toContain("kept          2 unique (dry run)");
 		expect(io.stdout()).toMatch(/duplicate\s+1/);
 		expect(io.stdout()).toMatch(/invalid_hash\s+1/);
 	});
 
 	it.for([
-		[["big.txt"], /--out is required/],
-		[["big.txt", "--out", "x.json", "--kind", "phone"], /--kind must be one of/],
-		[["missing.txt", "--out", "x.json"], /cannot read missing\.txt/],
-		[["big.txt", "--out", "x.json", "--targets", "a b"], /--targets: "a b" is not a strategy id/],
+		[["big.txt", "--segments", "s"], /--out is required/],
+		[["big.txt", "--out", "x.json", "--segments", "s", "--kind", "phone"], /--kind must be one of/],
+		[["missing.txt", "--out", "x.json", "--segments", "s"], /cannot read missing\.txt/],
+		[["big.txt", "--out", "x.json", "--segments", "a b"], /--segments: "a b" is not a segment name/],
+		[["big.txt", "--out", "x.json"], /--segments is required/],
 	] as const)("refuses %j (exit 2)", async ([args, message], { expect }) => {
 		const io = captureIo({ cwd: dir });
 		expect(await main(["audience", "build", ...args], io)).toBe(2);
@@ -142,20 +153,29 @@ describe("txad audience upload (against a scripted admin API)", () => {
 		received.length = 0;
 		failNext = 2;
 		const io = captureIo({ cwd: dir, env: { TXAD_ADMIN_TOKEN: "t0k" } });
-		expect(await main(["audience", "upload", "small.txt", "--url", base, "--batch-size", "1000"], io)).toBe(
-			0,
-		);
+		expect(
+			await main(
+				["audience", "upload", "small.txt", "--url", base, "--batch-size", "1000", "--segments", "new_user"],
+				io,
+			),
+		).toBe(0);
 		expect(received).toHaveLength(2500);
 		expect(JSON.parse(received[0] as string)).toEqual({
-			hash: hashDeviceId("imei", imeiFor(1)),
-			targets: [],
+			type: "imei_md5",
+			id: hashDeviceId("imei", imeiFor(1)),
+			segments: ["new_user"],
 		});
 		expect(io.stdout()).toContain("batches       3 (2500 records, 2 retries)");
 	});
 
 	it("stops on a refused token, naming --token (exit 1)", async ({ expect }) => {
 		const io = captureIo({ cwd: dir });
-		expect(await main(["audience", "upload", "small.txt", "--url", base, "--token", "wrong"], io)).toBe(1);
+		expect(
+			await main(
+				["audience", "upload", "small.txt", "--url", base, "--token", "wrong", "--segments", "s"],
+				io,
+			),
+		).toBe(1);
 		expect(io.stderr()).toMatch(/refused the batch: HTTP 401/);
 	});
 
@@ -163,9 +183,46 @@ describe("txad audience upload (against a scripted admin API)", () => {
 		failNext = 100;
 		const io = captureIo({ cwd: dir });
 		expect(
-			await main(["audience", "upload", "small.txt", "--url", base, "--token", "t0k", "--retries", "1"], io),
+			await main(
+				[
+					"audience",
+					"upload",
+					"small.txt",
+					"--url",
+					base,
+					"--token",
+					"t0k",
+					"--retries",
+					"1",
+					"--segments",
+					"s",
+				],
+				io,
+			),
 		).toBe(1);
 		expect(io.stderr()).toMatch(/failed after 2 attempts: HTTP 503/);
 		failNext = 0;
+	});
+});
+
+describe("txad audience build keys", () => {
+	it("keys by id type, keeps the same hash under two types, and drops hashes without a kind", async ({
+		expect,
+	}) => {
+		await writeFile(
+			join(dir, "typed.txt"),
+			"imei_md5,b496ec1169770ea274a2b4f42ca4fb71\noaid_md5,b496ec1169770ea274a2b4f42ca4fb71\nb496ec1169770ea274a2b4f42ca4fb71\n",
+		);
+		const io = captureIo({ cwd: dir });
+		expect(await main(["audience", "build", "typed.txt", "--out", "typed.json", "--segments", "s"], io)).toBe(
+			0,
+		);
+		const entries = JSON.parse(await readFile(join(dir, "typed.json"), "utf8")) as { key: string }[];
+		expect(entries.map((e) => e.key)).toEqual([
+			"imei_md5:b496ec1169770ea274a2b4f42ca4fb71",
+			"oaid_md5:b496ec1169770ea274a2b4f42ca4fb71",
+		]);
+		expect(io.stdout()).toMatch(/unknown_kind\s+1/);
+		expect(io.stdout()).toContain("typed.txt:3: unknown_kind: a hash without its kind");
 	});
 });

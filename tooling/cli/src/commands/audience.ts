@@ -8,7 +8,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { DEVICE_ID_KINDS } from "@txad/muid";
+import { DEVICE_ID_KINDS, type DeviceIdKind } from "@txad/muid";
 import {
 	type Command,
 	type FlagSpec,
@@ -21,7 +21,13 @@ import {
 } from "../args.ts";
 import { CliError, EXIT_OK } from "../errors.ts";
 import type { Io } from "../io.ts";
-import { AUDIENCE_UPLOAD_PATH, type AudienceValue, kvEntry, uploadLine } from "../lib/audience-record.ts";
+import {
+	AUDIENCE_UPLOAD_PATH,
+	type AudienceValue,
+	kvEntry,
+	SEGMENT_PATTERN,
+	uploadLine,
+} from "../lib/audience-record.ts";
 import { DROP_REASONS, type DropReason, parseKindLabel } from "../lib/device-ids.ts";
 import { Md5Set } from "../lib/hash-set.ts";
 import { readIdFile } from "../lib/id-file.ts";
@@ -36,16 +42,19 @@ Lines starting with "#" are comments.
   --kind KIND        kind of ids the file does not label (${DEVICE_ID_KINDS.join(", ")} or
                      <kind>_md5); raw IMEIs and IDFAs are detected, 32-hex values are hashes
   --os ios|android   tells OAIDs from IDFAs when detecting
-  --targets IDS      comma-separated strategy ids (out_target_id) stored with every device
+  --segments NAMES   comma-separated audience segments stored with every device (required;
+                     the responder's strategy config maps segments to out_target_ids)
   --quiet            no progress bar
 
 Dropped ids are counted per reason: empty, invalid_hash, non_device (placeholders such as
-zeros, "null", md5 of ""), unknown_kind, bad_kind, malformed (CSV), duplicate. Dedupe keeps
+zeros, "null", md5 of ""), unknown_kind (also: a hash whose kind the file does not say —
+the responder keys records by id type), bad_kind, malformed (CSV), duplicate (same id type and
+hash). Dedupe keeps
 ~21–43 bytes per unique hash in memory (10 million ids ≈ 0.3 GB).`;
 
 const BUILD_HELP = `txad audience build — turn device-id files into wrangler KV bulk JSON for the responder
 
-Usage: txad audience build FILE... --out kv.json [flags]
+Usage: txad audience build FILE... --out kv.json --segments NAMES [flags]
 
   --out PATH         write a JSON array for \`wrangler kv bulk put PATH --binding AUDIENCE\`
   --ttl-days N       expire entries after N days (expiration_ttl)
@@ -55,7 +64,7 @@ ${INPUT_HELP}
 
 const UPLOAD_HELP = `txad audience upload — send device-id files to the responder's admin API in batches
 
-Usage: txad audience upload FILE... --url BASE --token T [flags]
+Usage: txad audience upload FILE... --url BASE --token T --segments NAMES [flags]
 
   --url BASE         responder base URL, e.g. http://127.0.0.1:8787 (POST BASE${AUDIENCE_UPLOAD_PATH})
   --token T          admin bearer token (or env TXAD_ADMIN_TOKEN)
@@ -68,7 +77,7 @@ ${INPUT_HELP}
 const INPUT_FLAGS: FlagSpec = {
 	kind: { type: "string" },
 	os: { type: "string" },
-	targets: { type: "string" },
+	segments: { type: "string" },
 	quiet: { type: "boolean" },
 };
 
@@ -87,14 +96,14 @@ export interface AudienceStats {
  * @param files - input paths
  * @param values - parsed flags (kind, os, quiet)
  * @param io - console
- * @param emit - receives each unique hash; may apply back-pressure by returning a promise
+ * @param emit - receives each unique (kind, hash); may apply back-pressure by returning a promise
  * @returns the counts
  */
 export async function collectAudience(
 	files: string[],
 	values: FlagValues,
 	io: Io,
-	emit: (hash: string) => void | Promise<void>,
+	emit: (kind: DeviceIdKind, hash: string) => void | Promise<void>,
 ): Promise<AudienceStats> {
 	const kind = optionalString(values, "kind");
 	if (kind !== undefined && parseKindLabel(kind) === undefined) {
@@ -128,7 +137,9 @@ export async function collectAudience(
 		quiet: values.quiet === true,
 		intervalMs: io.errIsTty ? 150 : 10_000,
 	});
-	const seen = new Md5Set(1 << 16);
+	// One set per id type: the responder keys records by `<id type>:<hash>`.
+	const seen = new Map<DeviceIdKind, Md5Set>();
+	let unique = 0;
 	const dropped = Object.fromEntries(DROP_REASONS.map((r) => [r, 0])) as Record<DropReason, number>;
 	const samples: string[] = [];
 	let ids = 0;
@@ -136,7 +147,7 @@ export async function collectAudience(
 	let doneBytes = 0;
 	const show = (fileBytes: number) => {
 		const f = totalBytes === 0 ? 1 : (doneBytes + fileBytes) / totalBytes;
-		return `${bar(f)} ${(f * 100).toFixed(0).padStart(3)} %  ${ids} ids, ${seen.size} unique, ${ids - seen.size - dropped.duplicate} dropped`;
+		return `${bar(f)} ${(f * 100).toFixed(0).padStart(3)} %  ${ids} ids, ${unique} unique, ${ids - unique} dropped`;
 	};
 	for (const [index, file] of files.entries()) {
 		for await (const record of readIdFile(resolve(io.cwd, file), {
@@ -151,40 +162,55 @@ export async function collectAudience(
 				if (samples.length < 10) samples.push(`${file}:${record.line}: ${record.reason}: ${record.detail}`);
 				continue;
 			}
-			if (!seen.add(record.id.hash)) {
+			const kind = record.id.kind;
+			if (kind === "unknown") {
+				dropped.unknown_kind++;
+				if (samples.length < 10) {
+					samples.push(
+						`${file}:${record.line}: unknown_kind: a hash without its kind; add a kind column or pass --kind imei_md5 (or oaid_md5, …)`,
+					);
+				}
+				continue;
+			}
+			let set = seen.get(kind);
+			if (set === undefined) {
+				set = new Md5Set(1 << 16);
+				seen.set(kind, set);
+			}
+			if (!set.add(record.id.hash)) {
 				dropped.duplicate++;
 				continue;
 			}
-			const pending = emit(record.id.hash);
+			unique++;
+			const pending = emit(kind, record.id.hash);
 			if (pending !== undefined) await pending;
 		}
 		doneBytes += sizes[index] ?? 0;
 	}
 	progress.done(show(0));
-	return { lines, ids, kept: seen.size, dropped, samples };
+	return { lines, ids, kept: unique, dropped, samples };
 }
 
-function targetsFrom(values: FlagValues): AudienceValue {
-	const raw = optionalString(values, "targets");
-	const targets =
-		raw === undefined
-			? []
-			: raw
-					.split(",")
-					.map((t) => t.trim())
-					.filter((t) => t !== "");
-	for (const t of targets) {
-		if (!/^[\w.:-]{1,64}$/.test(t)) {
-			throw new CliError(
-				"USAGE",
-				`--targets: "${t}" is not a strategy id (letters, digits, _ . : -, up to 64)`,
-				{
-					field: "--targets",
-				},
-			);
+function segmentsFrom(values: FlagValues): AudienceValue {
+	const raw = requiredString(values, "segments");
+	const segments = [
+		...new Set(
+			raw
+				.split(",")
+				.map((t) => t.trim())
+				.filter((t) => t !== ""),
+		),
+	];
+	if (segments.length === 0)
+		throw new CliError("USAGE", "--segments needs at least one name", { field: "--segments" });
+	for (const t of segments) {
+		if (!SEGMENT_PATTERN.test(t)) {
+			throw new CliError("USAGE", `--segments: "${t}" is not a segment name (1–64 of A-Z a-z 0-9 _ . : -)`, {
+				field: "--segments",
+			});
 		}
 	}
-	return { targets };
+	return { segments };
 }
 
 /**
@@ -233,7 +259,7 @@ export const audienceBuild: Command = {
 			optionalString(values, "ttl-days") === undefined
 				? undefined
 				: numberFlag(values, "ttl-days", undefined, { min: 1, max: 3650, integer: true });
-		const value = targetsFrom(values);
+		const value = segmentsFrom(values);
 		let stream: WriteStream | undefined;
 		if (out !== undefined) {
 			const path = resolve(io.cwd, out);
@@ -250,10 +276,10 @@ export const audienceBuild: Command = {
 			await write(stream, "[");
 		}
 		let first = true;
-		const stats = await collectAudience(positionals, values, io, (hash) => {
+		const stats = await collectAudience(positionals, values, io, (kind, hash) => {
 			if (stream === undefined) return;
 			const entry = JSON.stringify(
-				kvEntry(hash, value, ttlDays === undefined ? undefined : ttlDays * 86_400),
+				kvEntry(kind, hash, value, ttlDays === undefined ? undefined : ttlDays * 86_400),
 			);
 			const text = first ? `\n${entry}` : `,\n${entry}`;
 			first = false;
@@ -268,9 +294,7 @@ export const audienceBuild: Command = {
 		}
 		io.out(formatAudienceStats(stats, out === undefined ? "(dry run)" : `written to ${out}`));
 		if (out !== undefined)
-			io.out(
-				`next: npx wrangler kv bulk put ${out} --binding <AUDIENCE binding> (from apps/rta-responder)\n`,
-			);
+			io.out(`next: npx wrangler kv bulk put ${out} --binding RTA_KV (from apps/rta-responder)\n`);
 		return EXIT_OK;
 	},
 };
@@ -358,7 +382,7 @@ export const audienceUpload: Command = {
 		}
 		const batchSize = numberFlag(values, "batch-size", 5000, { min: 1, max: 10_000, integer: true });
 		const retries = numberFlag(values, "retries", 5, { min: 0, max: 20, integer: true });
-		const value = targetsFrom(values);
+		const value = segmentsFrom(values);
 		let batch: string[] = [];
 		let batches = 0;
 		let retried = 0;
@@ -373,8 +397,8 @@ export const audienceUpload: Command = {
 			retried += attempts - 1;
 			uploaded += n;
 		};
-		const stats = await collectAudience(positionals, values, io, (hash) => {
-			batch.push(uploadLine(hash, value));
+		const stats = await collectAudience(positionals, values, io, (kind, hash) => {
+			batch.push(uploadLine(kind, hash, value));
 			return batch.length >= batchSize ? flush() : undefined;
 		});
 		await flush();

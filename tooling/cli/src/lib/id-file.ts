@@ -24,6 +24,9 @@ export interface IdFileOptions {
 
 const ID_COLUMNS = ["id", "device_id", "deviceid", "value", "hash", "md5", "muid"];
 const KIND_COLUMNS = ["kind", "type", "id_type", "device_id_type"];
+// A column name: letters, "_", "-" or spaces, optionally ending in md5/md5sum. Ids (hashes, IMEIs,
+// UUIDs) always contain digits, so "imei_md5,b496…" is never mistaken for a header.
+const HEADER_CELL = /^[a-z][a-z_ -]*(?:md5(?:sum)?)?$/;
 
 /**
  * Splits one CSV line (RFC 4180 quoting, no embedded newlines).
@@ -80,24 +83,20 @@ export function detectLayout(first: string): Layout {
 	if (!first.includes(",")) {
 		const single = first.trim().toLowerCase();
 		if (ID_COLUMNS.includes(single)) return { type: "id-kind", idCol: 0, kindCol: undefined, width: 1 };
-		if (
-			parseKindLabel(single) !== undefined &&
-			!/^[0-9a-f]{32}$/i.test(single) &&
-			/^[a-z][a-z0-9_]*$/.test(single)
-		) {
+		if (parseKindLabel(single) !== undefined && !/^[0-9a-f]{32}$/i.test(single) && HEADER_CELL.test(single)) {
 			return { type: "per-kind", columns: [{ index: 0, label: single }], width: 1 };
 		}
 		return { type: "text" };
 	}
 	const cells = (splitCsvLine(first) ?? []).map((c) => c.trim().toLowerCase());
 	// A header is made of column names only; "imei,354649050046412" is a labelled id.
-	if (!cells.every((c) => /^[a-z][a-z0-9_ -]*$/.test(c))) return { type: "text" };
+	if (!cells.every((c) => HEADER_CELL.test(c))) return { type: "text" };
 	const idCol = cells.findIndex((c) => ID_COLUMNS.includes(c));
 	const kindCol = cells.findIndex((c) => KIND_COLUMNS.includes(c));
 	if (idCol >= 0)
 		return { type: "id-kind", idCol, kindCol: kindCol >= 0 ? kindCol : undefined, width: cells.length };
 	const columns = cells.flatMap((label, index) =>
-		/^[a-z][a-z0-9_]*$/.test(label) && parseKindLabel(label) !== undefined ? [{ index, label }] : [],
+		parseKindLabel(label) !== undefined ? [{ index, label }] : [],
 	);
 	if (columns.length > 0) return { type: "per-kind", columns, width: cells.length };
 	return { type: "text" };
