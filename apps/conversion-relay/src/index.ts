@@ -13,7 +13,7 @@ const DLQ_SUFFIX = "-dlq";
 
 export default {
 	fetch: router.fetch,
-	async queue(batch, env) {
+	async queue(batch, env, _ctx) {
 		if (batch.queue.endsWith(DLQ_SUFFIX)) await consumeDeadLetters(batch, env);
 		else await consumeConversions(batch, env);
 	},

@@ -192,7 +192,7 @@ describe("delivery through the queue", () => {
 		},
 	);
 
-	it.for([["http404"], ["http400"]])("fails on %s without retrying", async ([fault], { expect }) => {
+	it.for([["http404"], ["http400"]] as const)("fails on %s without retrying", async ([fault], { expect }) => {
 		const appid = freshAppid();
 		await controlFake({ appid, script: [fault] });
 		const { id } = await create({ appid });
