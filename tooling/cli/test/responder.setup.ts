@@ -7,7 +7,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -55,6 +55,9 @@ export default async function setup(project: TestProject) {
 	}
 	const state = await mkdtemp(join(tmpdir(), "txad-cli-e2e-"));
 	const base = `http://127.0.0.1:${RESPONDER_PORT}`;
+	const envFile = join(state, "e2e.env");
+	// No header signature (empty = check off), our admin token.
+	await writeFile(envFile, `ADMIN_TOKEN=${E2E_ADMIN_TOKEN}\nRTA_SIGN_HEADERS=\nRTA_SIGN_HEADERS_PREVIOUS=\n`);
 	let output = "";
 	const child = spawn(
 		process.execPath,
@@ -66,9 +69,10 @@ export default async function setup(project: TestProject) {
 			"--port",
 			String(RESPONDER_PORT),
 			"--persist-to",
-			state,
-			"--var",
-			`ADMIN_TOKEN:${E2E_ADMIN_TOKEN}`,
+			join(state, "state"),
+			// Our own env file: secrets come from it instead of a developer's .dev.vars.
+			"--env-file",
+			envFile,
 			"--show-interactive-dev-session=false",
 		],
 		{
