@@ -28,7 +28,7 @@ describe("main", () => {
 		expect(io.stderr()).toContain('unknown command "deploy"');
 		const io2 = captureIo();
 		expect(await main(["rta"], io2)).toBe(2);
-		expect(io2.stderr()).toContain("`txad rta` needs a sub-command: check, loadtest");
+		expect(io2.stderr()).toContain("`txad rta` needs a sub-command: check, loadtest, sign sync");
 	});
 
 	it("names an unknown flag", async ({ expect }) => {

@@ -9,6 +9,7 @@ import { audienceBuild, audienceUpload } from "./commands/audience.ts";
 import { muidCommand } from "./commands/muid.ts";
 import { rtaCheck } from "./commands/rta-check.ts";
 import { rtaLoadtest } from "./commands/rta-loadtest.ts";
+import { rtaSignSync } from "./commands/rta-sign-sync.ts";
 import { signConversion, signDspb } from "./commands/sign.ts";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, isCliError } from "./errors.ts";
 import { type Io, processIo } from "./io.ts";
@@ -17,6 +18,7 @@ import { type Io, processIo } from "./io.ts";
 export const COMMANDS: readonly Command[] = [
 	rtaCheck,
 	rtaLoadtest,
+	rtaSignSync,
 	audienceBuild,
 	audienceUpload,
 	admissionCheck,
