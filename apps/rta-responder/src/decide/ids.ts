@@ -1,0 +1,220 @@
+/**
+ * Which ids of a device can be looked up, in which order, and under which KV key.
+ *
+ * Order: the id Tencent will cache our answer under (`cached_deviceid_type`, rta-wire.md Device
+ * #10) comes first, so the answer is decided on the very key it is cached by; then the others
+ * in {@link ID_TYPE_ORDER}. Ids listed in `doubtful_ids_list` (#9), empty ids, malformed hashes
+ * and known placeholder ids (rta-http.md "Known non-device ids") are skipped: deciding on them
+ * would treat millions of devices as one. In openid mode (seed 000 交互方式) only the openid of
+ * the configured appid is used.
+ * @module
+ */
+import { hashDeviceId, isNonDeviceHash, isNonDeviceRawId } from "@txad/muid";
+import { CacheDeviceIdType, DeviceIdTag, type RtaDevice } from "@txad/proto";
+
+/** The id types audience records are keyed by (KV key `<type>:<value>`). */
+export const ID_TYPES = [
+	"idfa_md5",
+	"imei_md5",
+	"oaid_md5",
+	"android_id_md5",
+	"mac_md5",
+	"caid_md5",
+	"openid",
+] as const;
+
+/** An id type. */
+export type IdType = (typeof ID_TYPES)[number];
+
+/** Lookup order after the cached id type: iOS ids, then Android ids from most to least stable. */
+export const ID_TYPE_ORDER: readonly IdType[] = [
+	"idfa_md5",
+	"caid_md5",
+	"oaid_md5",
+	"imei_md5",
+	"android_id_md5",
+	"mac_md5",
+];
+
+/**
+ * Whether a string is an id type.
+ * @param value - candidate
+ * @returns true for one of {@link ID_TYPES}
+ */
+export function isIdType(value: unknown): value is IdType {
+	return typeof value === "string" && (ID_TYPES as readonly string[]).includes(value);
+}
+
+/** An id to look up. */
+export interface CandidateId {
+	type: IdType;
+	/** Hash (lower-case md5) or openid. */
+	value: string;
+	/** KV key: `<type>:<value>`. */
+	key: string;
+	/** Request field it came from, e.g. `device.imei_md5sum`. */
+	source: string;
+}
+
+/** Why an id present in the request was not looked up. */
+export type SkipReason = "doubtful" | "non_device" | "malformed" | "other_appid" | "duplicate";
+
+/** An id present in the request but not looked up (explain output). */
+export interface SkippedId {
+	type: IdType;
+	value: string;
+	source: string;
+	reason: SkipReason;
+}
+
+/** How the integration identifies users (seed 000 交互方式). */
+export type InteractionMode = { kind: "device_id" } | { kind: "openid"; appid: string };
+
+/**
+ * Builds the KV key of an id.
+ * @param type - id type
+ * @param value - hash or openid
+ * @returns `<type>:<value>`
+ * @example audienceKey("imei_md5", "b496ec1169770ea274a2b4f42ca4fb71") // "imei_md5:b496…"
+ */
+export function audienceKey(type: IdType, value: string): string {
+	return `${type}:${value}`;
+}
+
+// Device fields by id type (rta-wire.md RtaRequest.Device #2–#6).
+const HASH_FIELDS = [
+	["idfa_md5", "idfaMd5sum", "device.idfa_md5sum"],
+	["imei_md5", "imeiMd5sum", "device.imei_md5sum"],
+	["oaid_md5", "oaidMd5sum", "device.oaid_md5sum"],
+	["android_id_md5", "androidIdMd5sum", "device.android_id_md5sum"],
+	["mac_md5", "macMd5sum", "device.mac_md5sum"],
+] as const;
+
+// rta-wire.md Device.DeviceIdTag → the id type it makes doubtful.
+const DOUBTFUL_TYPE: Readonly<Record<DeviceIdTag, IdType>> = {
+	[DeviceIdTag.IDFA_MD5_DOUBTFUL]: "idfa_md5",
+	[DeviceIdTag.IMEI_MD5_DOUBTFUL]: "imei_md5",
+	[DeviceIdTag.ANDROIDID_MD5_DOUBTFUL]: "android_id_md5",
+	[DeviceIdTag.MAC_MD5_DOUBTFUL]: "mac_md5",
+	[DeviceIdTag.OAID_MD5_DOUBTFUL]: "oaid_md5",
+	[DeviceIdTag.OAID_DOUBTFUL]: "oaid_md5",
+	[DeviceIdTag.QAID_DOUBTFUL]: "caid_md5",
+};
+
+// rta-wire.md Device.CacheDeviceIdType → id type; NIL (and unknown values) → none. The request
+// carries no raw OAID, so OAID and OAID_MD5 both name the oaid_md5sum.
+const CACHED_TYPE: Readonly<Partial<Record<CacheDeviceIdType, IdType>>> = {
+	[CacheDeviceIdType.IDFA_MD5]: "idfa_md5",
+	[CacheDeviceIdType.IMEI_MD5]: "imei_md5",
+	[CacheDeviceIdType.OAID]: "oaid_md5",
+	[CacheDeviceIdType.OAID_MD5]: "oaid_md5",
+	[CacheDeviceIdType.ANDROIDID_MD5]: "android_id_md5",
+	[CacheDeviceIdType.MAC_MD5]: "mac_md5",
+	[CacheDeviceIdType.QAID]: "caid_md5",
+};
+
+const LOWER_HASH = /^[0-9a-f]{32}$/;
+const ANY_CASE_HASH = /^[0-9a-fA-F]{32}$/;
+
+/**
+ * The id type the platform caches our answer under.
+ * @param device - the request's device
+ * @param cachedTypeSet - whether `cached_deviceid_type` is present on the wire (proto2 enums
+ *   read 0 = IDFA_MD5 when absent, so presence must come from the decoder)
+ * @returns the id type, or undefined for NIL / absent
+ */
+export function cachedIdType(device: RtaDevice, cachedTypeSet: boolean): IdType | undefined {
+	return cachedTypeSet ? CACHED_TYPE[device.cachedDeviceidType] : undefined;
+}
+
+/**
+ * Collects the ids to look up, best first.
+ * @param device - the request's device
+ * @param mode - interaction mode
+ * @param cachedType - from {@link cachedIdType}
+ * @param skipped - when given, receives every id present but not used, with the reason (explain)
+ * @returns ids to look up, in decision order (may be empty)
+ * @example collectIds(device, { kind: "device_id" }, "imei_md5")
+ */
+export function collectIds(
+	device: RtaDevice,
+	mode: InteractionMode,
+	cachedType: IdType | undefined,
+	skipped?: SkippedId[],
+): CandidateId[] {
+	const out: CandidateId[] = [];
+	if (mode.kind === "openid") {
+		for (const [i, wx] of device.wxOpenid.entries()) {
+			const source = `device.wx_openid[${i}]`;
+			if (wx.openid === "") continue;
+			if (wx.appid !== mode.appid) {
+				skipped?.push({ type: "openid", value: wx.openid, source, reason: "other_appid" });
+				continue;
+			}
+			if (isNonDeviceRawId(wx.openid)) {
+				skipped?.push({ type: "openid", value: wx.openid, source, reason: "non_device" });
+				continue;
+			}
+			if (out.some((c) => c.value === wx.openid)) continue;
+			out.push({ type: "openid", value: wx.openid, key: audienceKey("openid", wx.openid), source });
+		}
+		return out;
+	}
+
+	const doubtful = device.doubtfulIdsList;
+	const byType: Partial<Record<IdType, CandidateId[]>> = {};
+	const add = (type: IdType, raw: string, source: string) => {
+		if (raw === "") return;
+		let value = raw;
+		if (!LOWER_HASH.test(value)) {
+			if (!ANY_CASE_HASH.test(value)) {
+				skipped?.push({ type, value: raw, source, reason: "malformed" });
+				return;
+			}
+			value = value.toLowerCase();
+		}
+		if (doubtful.length > 0 && isDoubtful(doubtful, type)) {
+			skipped?.push({ type, value, source, reason: "doubtful" });
+			return;
+		}
+		if (isNonDeviceHash(value)) {
+			skipped?.push({ type, value, source, reason: "non_device" });
+			return;
+		}
+		const list = byType[type];
+		if (list?.some((c) => c.value === value)) {
+			skipped?.push({ type, value, source, reason: "duplicate" });
+			return;
+		}
+		const candidate = { type, value, key: audienceKey(type, value), source };
+		if (list === undefined) byType[type] = [candidate];
+		else list.push(candidate);
+	};
+
+	for (const [type, field, source] of HASH_FIELDS) add(type, device[field], source);
+	for (const [i, info] of device.qaidInfos.entries()) {
+		if (info.qaidMd5sum !== "") add("caid_md5", info.qaidMd5sum, `device.qaid_infos[${i}].qaid_md5sum`);
+		else if (info.qaid !== "") {
+			const source = `device.qaid_infos[${i}].qaid`;
+			if (isNonDeviceRawId(info.qaid))
+				skipped?.push({ type: "caid_md5", value: info.qaid, source, reason: "non_device" });
+			else add("caid_md5", hashDeviceId("caid", info.qaid), source);
+		}
+	}
+
+	if (cachedType !== undefined) {
+		const first = byType[cachedType];
+		if (first !== undefined) out.push(...first);
+	}
+	for (const type of ID_TYPE_ORDER) {
+		if (type === cachedType) continue;
+		const list = byType[type];
+		if (list !== undefined) out.push(...list);
+	}
+	return out;
+}
+
+function isDoubtful(tags: readonly DeviceIdTag[], type: IdType): boolean {
+	for (const tag of tags) if (DOUBTFUL_TYPE[tag] === type) return true;
+	return false;
+}

@@ -1,0 +1,192 @@
+/**
+ * `POST /admin/explain`: for one request, which ids were used or skipped and why, what each id
+ * has stored, which segments are active, which strategies were selected and why, and the exact
+ * RtaResponse `/rta` would send — the local equivalent of Tencent's debug tool (自助联调).
+ *
+ * It runs the same pure functions as `/rta` (collectIds, decideFromRecords) on the truth: KV read
+ * without the LRU or the edge cache, and the stored config. `/rta` itself may answer from caches
+ * up to LRU_TTL_SECONDS + KV_CACHE_TTL_SECONDS old.
+ * @module
+ */
+import { fromJson, isFieldSet, type JsonValue, toJson } from "@bufbuild/protobuf";
+import {
+	decodeRtaRequest,
+	RtaDeviceSchema,
+	type RtaRequest,
+	RtaRequestSchema,
+	RtaResponseSchema,
+} from "@txad/proto";
+import type { IRequest } from "itty-router";
+import { requireAdmin } from "../auth.ts";
+import { codeName } from "../codes.ts";
+import { compileStored } from "../config/store.ts";
+import { cachedIdType, collectIds, type SkippedId } from "../decide/ids.ts";
+import {
+	buildResponse,
+	type DecisionTrace,
+	decideFromRecords,
+	type Outcome,
+	refusal,
+} from "../decide/outcome.ts";
+import { type AudienceRecord, activeSegments, parseAudienceRecord } from "../decide/record.ts";
+import { invalidField, ResponderError } from "../errors.ts";
+import { readAudienceFresh, readConfigText } from "../kv.ts";
+import { getSettings } from "../settings.ts";
+import { readJson } from "./body.ts";
+import { MAX_RTA_BODY_BYTES } from "./rta.ts";
+
+/**
+ * Handles `POST /admin/explain`. Body: a protobuf RtaRequest (`content-type:
+ * application/x-protobuf`), or JSON `{"request": <RtaRequest in protobuf JSON, snake_case or
+ * camelCase>}` or `{"request_base64": "<protobuf bytes>"}`.
+ * @param request - the request
+ * @param env - Worker env
+ * @returns the explanation
+ */
+export async function handleExplain(request: IRequest, env: Env): Promise<Response> {
+	const settings = getSettings(env);
+	requireAdmin(request, settings);
+	const req = await readRtaRequest(request);
+	const nowSeconds = Math.floor(Date.now() / 1000);
+
+	const base = {
+		request_id: req.id,
+		is_test: req.isTest,
+		mode: settings.mode.kind === "openid" ? `openid (appid ${settings.mode.appid})` : "device_id",
+		notes: [
+			"read from KV without the LRU or the edge cache; /rta may answer from caches up to LRU_TTL_SECONDS + KV_CACHE_TTL_SECONDS old",
+		],
+	};
+	const done = (outcome: Outcome, extra: Record<string, unknown>) =>
+		Response.json({
+			...base,
+			...extra,
+			code: outcome.code,
+			code_name: codeName(outcome.code),
+			response: toJson(RtaResponseSchema, buildResponse(req.id, outcome, 0), { useProtoFieldName: true }),
+		});
+
+	if (req.isPing) return done(refusal("PING"), { reason: "is_ping: answered at once, no storage read" });
+	const device = req.device;
+	if (device === undefined) return done(refusal("NO_DEVICE"), { reason: "the request has no device" });
+
+	const cachedTypeSet = isFieldSet(device, RtaDeviceSchema.field.cachedDeviceidType);
+	const cachedType = cachedIdType(device, cachedTypeSet);
+	const skipped: SkippedId[] = [];
+	const candidates = collectIds(device, settings.mode, cachedType, skipped);
+	const idsPart = { cached_deviceid_type: cachedType ?? null, skipped_ids: skipped };
+	if (candidates.length === 0)
+		return done(refusal("NO_USABLE_ID"), {
+			...idsPart,
+			ids: [],
+			reason: "no id of the device can be looked up",
+		});
+
+	const texts = await Promise.all(candidates.map((c) => readAudienceFresh(env, c.key)));
+	const records: (AudienceRecord | null)[] = texts.map((t) =>
+		t === null ? null : (parseAudienceRecord(t) ?? null),
+	);
+	const ids = candidates.map((c, i) => {
+		const text = texts[i] ?? null;
+		const record = records[i] ?? null;
+		return {
+			...c,
+			stored:
+				text === null
+					? null
+					: record === null
+						? { corrupt: text.slice(0, 200) }
+						: storedView(record, nowSeconds),
+		};
+	});
+
+	const config = compileStored(await readConfigText(env), settings.platformCacheTime, null, "").compiled;
+	const exp_ids = req.exps.map((e) => e.expId);
+	if (config === null)
+		return done(refusal("NOT_CONFIGURED"), {
+			...idsPart,
+			ids,
+			exp_ids,
+			reason: "no valid strategy config is stored",
+		});
+
+	const trace: DecisionTrace = { used: null, segments: [], strategies: [] };
+	const outcome = decideFromRecords(config, candidates, records, exp_ids, nowSeconds, trace);
+	return done(outcome, {
+		...idsPart,
+		ids,
+		used_id: trace.used,
+		segments: trace.segments,
+		exp_ids,
+		config_version: config.version,
+		response_cache_time: {
+			requested: config.requestedCacheTime,
+			sent: config.responseCacheTime,
+			platform_cache_time: config.platformCacheTime,
+		},
+		strategies: trace.strategies,
+		reason:
+			outcome.selected.length > 0
+				? `selected ${outcome.selected.map((s) => s.id).join(", ")}`
+				: trace.used === null
+					? "no id has an audience record and no strategy matches devices without one"
+					: "no strategy selected the device",
+	});
+}
+
+function storedView(record: AudienceRecord, nowSeconds: number) {
+	const active = activeSegments(record, nowSeconds);
+	return {
+		segments: record.segments,
+		active_segments: active,
+		expired_segments: record.segments.filter((s) => !active.includes(s)),
+		until:
+			record.until === undefined
+				? {}
+				: Object.fromEntries(
+						record.segments.map((s, i) => [s, record.until?.[i] ?? 0]).filter(([, t]) => t !== 0),
+					),
+	};
+}
+
+async function readRtaRequest(request: IRequest): Promise<RtaRequest> {
+	const type = request.headers.get("content-type") ?? "";
+	if (type.includes("protobuf")) {
+		const body = new Uint8Array(await request.arrayBuffer());
+		if (body.byteLength > MAX_RTA_BODY_BYTES)
+			throw new ResponderError(413, "BODY_TOO_LARGE", "body exceeds 64 KiB");
+		return decodeOrThrow(body);
+	}
+	const json = await readJson(request, MAX_RTA_BODY_BYTES * 2);
+	if (typeof json !== "object" || json === null || Array.isArray(json))
+		throw invalidField("body", 'send {"request": {...}} or {"request_base64": "..."}');
+	const { request: reqJson, request_base64: b64 } = json as { request?: unknown; request_base64?: unknown };
+	if (b64 !== undefined) {
+		if (typeof b64 !== "string") throw invalidField("request_base64", "must be a base64 string");
+		let bytes: Uint8Array;
+		try {
+			bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+		} catch {
+			throw invalidField("request_base64", "is not base64");
+		}
+		return decodeOrThrow(bytes, "request_base64");
+	}
+	if (reqJson === undefined)
+		throw invalidField("request", 'send {"request": {...}} or {"request_base64": "..."}');
+	try {
+		return fromJson(RtaRequestSchema, reqJson as JsonValue, { ignoreUnknownFields: false });
+	} catch (e) {
+		throw invalidField(
+			"request",
+			`not an RtaRequest in protobuf JSON: ${e instanceof Error ? e.message : String(e)}`,
+		);
+	}
+}
+
+function decodeOrThrow(bytes: Uint8Array, field = "body"): RtaRequest {
+	try {
+		return decodeRtaRequest(bytes);
+	} catch (e) {
+		throw invalidField(field, `not an RtaRequest: ${e instanceof Error ? e.message : String(e)}`);
+	}
+}

@@ -1,0 +1,33 @@
+/**
+ * Per-isolate counters, shown by `GET /healthz`. Workers have many isolates, so these describe
+ * one of them; fleet-wide numbers come from the logs (Workers observability).
+ * @module
+ */
+import { codeName } from "./codes.ts";
+
+/** Counters since the isolate started. */
+export const metrics = {
+	startedAt: new Date().toISOString(),
+	requests: 0,
+	pings: 0,
+	/** `is_test` requests (Tencent's debug tool): decided normally, counted apart. */
+	tests: 0,
+	unauthorized: 0,
+	tooLarge: 0,
+	byCode: {} as Record<string, number>,
+	deadlineFallbacks: 0,
+	storageErrors: 0,
+	lruHits: 0,
+	lruMisses: 0,
+	kvReads: 0,
+	corruptRecords: 0,
+};
+
+/**
+ * Counts an answered code.
+ * @param code - RtaResponse.code
+ */
+export function countCode(code: number): void {
+	const name = codeName(code);
+	metrics.byCode[name] = (metrics.byCode[name] ?? 0) + 1;
+}

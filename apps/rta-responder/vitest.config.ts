@@ -1,0 +1,40 @@
+/**
+ * Two projects run in workerd against the real KV from wrangler.jsonc:
+ * - "integration": the responder as deployed, with the header check and admin token set;
+ * - "deadline": DEADLINE_MS=0 and a strategy FALLBACK, so the deadline path is exercised by
+ *   configuration rather than by mocking KV.
+ * Files run one at a time: they share the KV namespace and its strategy config.
+ * @module
+ */
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+/** Secrets and vars every project sets (test/helpers.ts reads the same values). */
+const bindings = {
+	RTA_SIGN_HEADERS: JSON.stringify({ "X-Rta-Token": "tok-current", "X-Rta-Source": "tencent" }),
+	RTA_SIGN_HEADERS_PREVIOUS: JSON.stringify({ "X-Rta-Token": "tok-previous", "X-Rta-Source": "tencent" }),
+	RTA_SIGN_HEADERS_GRACE_UNTIL: "2999-01-01T00:00:00Z",
+	ADMIN_TOKEN: "test-admin-token",
+	PLATFORM_CACHE_TIME_SECONDS: "3600",
+};
+
+export default defineConfig({
+	test: {
+		fileParallelism: false,
+		projects: [
+			{
+				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings } })],
+				test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["test/deadline/**"] },
+			},
+			{
+				plugins: [
+					cloudflareTest({
+						wrangler: { configPath: "./wrangler.jsonc" },
+						miniflare: { bindings: { ...bindings, DEADLINE_MS: "0", FALLBACK: "st_fallback" } },
+					}),
+				],
+				test: { name: "deadline", include: ["test/deadline/**/*.test.ts"] },
+			},
+		],
+	},
+});
