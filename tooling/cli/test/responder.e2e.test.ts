@@ -29,10 +29,19 @@ afterAll(async () => {
 describe.skipIf(base === null)(
 	`against apps/rta-responder ${base === null ? `(skipped: ${missing})` : base}`,
 	() => {
+		it("stores a strategy config selecting the e2e segment", async ({ expect }) => {
+			const res = await fetch(`${base}/admin/config`, {
+				method: "PUT",
+				headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}`, "content-type": "application/json" },
+				body: JSON.stringify({ strategies: [{ id: "e2e_strategy", include: ["e2e"] }] }),
+			});
+			expect(res.status, await res.clone().text()).toBe(200);
+		});
+
 		it("uploads the positives through the admin API", async ({ expect }) => {
 			const io = captureIo({ cwd: dir, env: { TXAD_ADMIN_TOKEN: E2E_ADMIN_TOKEN } });
 			const code = await main(
-				["audience", "upload", "positive.txt", "--url", `${base}`, "--targets", "e2e_strategy"],
+				["audience", "upload", "positive.txt", "--url", `${base}`, "--segments", "e2e"],
 				io,
 			);
 			expect(io.stderr()).not.toMatch(/error|refused/i);

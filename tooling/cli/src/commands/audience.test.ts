@@ -126,8 +126,19 @@ describe("txad audience upload (against a scripted admin API)", () => {
 			req.on("end", () => {
 				if (req.headers.authorization !== "Bearer t0k") {
 					res.writeHead(401, { "content-type": "application/json" }).end('{"error":"unauthorized"}');
-				} else if (req.url !== AUDIENCE_UPLOAD_PATH) {
+				} else if (req.url !== `${AUDIENCE_UPLOAD_PATH}?mode=replace`) {
 					res.writeHead(404).end();
+				} else if (body.includes('"reject_me"')) {
+					const n = body.trim().split("\n").length;
+					res
+						.writeHead(200, { "content-type": "application/json" })
+						.end(
+							JSON.stringify({
+								accepted: n - 1,
+								rejected: 1,
+								errors: [{ line: 1, field: "segments", message: "nope" }],
+							}),
+						);
 				} else if (failNext > 0) {
 					failNext--;
 					res.writeHead(503, { "retry-after": "0" }).end("busy");
@@ -162,7 +173,7 @@ describe("txad audience upload (against a scripted admin API)", () => {
 		expect(received).toHaveLength(2500);
 		expect(JSON.parse(received[0] as string)).toEqual({
 			type: "imei_md5",
-			id: hashDeviceId("imei", imeiFor(1)),
+			hash: hashDeviceId("imei", imeiFor(1)),
 			segments: ["new_user"],
 		});
 		expect(io.stdout()).toContain("batches       3 (2500 records, 2 retries)");
@@ -177,6 +188,43 @@ describe("txad audience upload (against a scripted admin API)", () => {
 			),
 		).toBe(1);
 		expect(io.stderr()).toMatch(/refused the batch: HTTP 401/);
+	});
+
+	it("exits 1 and shows the API's per-line rejections", async ({ expect }) => {
+		const io = captureIo({ cwd: dir });
+		expect(
+			await main(
+				["audience", "upload", "small.txt", "--url", base, "--token", "t0k", "--segments", "reject_me"],
+				io,
+			),
+		).toBe(1);
+		expect(io.stdout()).toContain("rejected      3 by the API");
+		expect(io.stdout()).toContain("batch 1 line 1: segments: nope");
+	});
+
+	it("refuses a batch size over the responder's limit", async ({ expect }) => {
+		const io = captureIo({ cwd: dir });
+		expect(
+			await main(
+				[
+					"audience",
+					"upload",
+					"small.txt",
+					"--url",
+					base,
+					"--token",
+					"t",
+					"--segments",
+					"s",
+					"--mode",
+					"merge",
+					"--batch-size",
+					"600",
+				],
+				io,
+			),
+		).toBe(2);
+		expect(io.stderr()).toMatch(/--batch-size must be an integer from 1 to 500/);
 	});
 
 	it("gives up after --retries", async ({ expect }) => {

@@ -19,12 +19,13 @@ import {
 	requiredString,
 	urlFlag,
 } from "../args.ts";
-import { CliError, EXIT_OK } from "../errors.ts";
+import { CliError, EXIT_FAIL, EXIT_OK } from "../errors.ts";
 import type { Io } from "../io.ts";
 import {
 	AUDIENCE_UPLOAD_PATH,
 	type AudienceValue,
 	kvEntry,
+	MAX_UPLOAD_LINES,
 	SEGMENT_PATTERN,
 	uploadLine,
 } from "../lib/audience-record.ts";
@@ -68,7 +69,10 @@ Usage: txad audience upload FILE... --url BASE --token T --segments NAMES [flags
 
   --url BASE         responder base URL, e.g. http://127.0.0.1:8787 (POST BASE${AUDIENCE_UPLOAD_PATH})
   --token T          admin bearer token (or env TXAD_ADMIN_TOKEN)
-  --batch-size N     records per request (default 5000, max 10000)
+  --mode MODE        replace (default: each device's record becomes --segments) or merge (adds
+                     --segments to what is stored)
+  --batch-size N     records per request (default and max 1000; 500 in merge mode — the
+                     responder's per-request limit)
   --retries N        retries per batch on network errors, 429 and 5xx (default 5; exponential
                      backoff from 250 ms, honouring Retry-After)
 ${INPUT_HELP}
@@ -300,8 +304,11 @@ export const audienceBuild: Command = {
 };
 
 /** Result of sending one batch. */
-interface BatchResult {
+export interface BatchResult {
 	attempts: number;
+	/** Lines the API rejected (its `rejected` count), with its first messages. */
+	rejected: number;
+	errors: { line: number; field: string; message: string }[];
 }
 
 /**
@@ -331,7 +338,19 @@ export async function postBatch(
 				signal: AbortSignal.timeout(30_000),
 			});
 			const text = await res.text();
-			if (res.ok) return { attempts: attempt };
+			if (res.ok) {
+				// The responder answers {accepted, rejected, errors:[{line, field, message}]}; other APIs may not.
+				let rejected = 0;
+				let errors: BatchResult["errors"] = [];
+				try {
+					const json = JSON.parse(text) as { rejected?: unknown; errors?: unknown };
+					if (typeof json.rejected === "number") rejected = json.rejected;
+					if (Array.isArray(json.errors)) errors = json.errors as BatchResult["errors"];
+				} catch {
+					// not JSON: nothing to count
+				}
+				return { attempts: attempt, rejected, errors };
+			}
 			problem = `HTTP ${res.status}: ${text.slice(0, 300)}`;
 			if (res.status !== 429 && res.status < 500) {
 				throw new CliError("NETWORK", `${url.href} refused the batch: ${problem}`, {
@@ -371,28 +390,43 @@ export const audienceUpload: Command = {
 				token: { type: "string" },
 				"batch-size": { type: "string" },
 				retries: { type: "string" },
+				mode: { type: "string" },
 			},
 			true,
 		);
 		const base = urlFlag(values, "url");
+		const mode = optionalString(values, "mode") ?? "replace";
+		if (mode !== "replace" && mode !== "merge") {
+			throw new CliError("USAGE", `--mode must be replace or merge, got "${mode}"`, { field: "--mode" });
+		}
 		const endpoint = new URL(AUDIENCE_UPLOAD_PATH, base);
+		endpoint.searchParams.set("mode", mode);
 		const token = optionalString(values, "token") ?? io.env.TXAD_ADMIN_TOKEN;
 		if (token === undefined || token === "") {
 			throw new CliError("USAGE", "--token is required (or set TXAD_ADMIN_TOKEN)", { field: "--token" });
 		}
-		const batchSize = numberFlag(values, "batch-size", 5000, { min: 1, max: 10_000, integer: true });
+		const limit = MAX_UPLOAD_LINES[mode];
+		const batchSize = numberFlag(values, "batch-size", limit, { min: 1, max: limit, integer: true });
 		const retries = numberFlag(values, "retries", 5, { min: 0, max: 20, integer: true });
 		const value = segmentsFrom(values);
 		let batch: string[] = [];
 		let batches = 0;
 		let retried = 0;
 		let uploaded = 0;
+		let rejected = 0;
+		const rejections: string[] = [];
 		const flush = async () => {
 			if (batch.length === 0) return;
 			const body = `${batch.join("\n")}\n`;
 			const n = batch.length;
 			batch = [];
-			const { attempts } = await postBatch(endpoint, token, body, retries);
+			const result = await postBatch(endpoint, token, body, retries);
+			const { attempts } = result;
+			rejected += result.rejected;
+			for (const e of result.errors) {
+				if (rejections.length < 10)
+					rejections.push(`batch ${batches + 1} line ${e.line}: ${e.field}: ${e.message}`);
+			}
 			batches++;
 			retried += attempts - 1;
 			uploaded += n;
@@ -404,6 +438,10 @@ export const audienceUpload: Command = {
 		await flush();
 		io.out(formatAudienceStats(stats, `uploaded to ${endpoint.href}`));
 		io.out(`batches       ${batches} (${uploaded} records, ${retried} retries)\n`);
+		if (rejected > 0) {
+			io.out(`rejected      ${rejected} by the API\n${rejections.map((r) => `  ${r}\n`).join("")}`);
+			return EXIT_FAIL;
+		}
 		return EXIT_OK;
 	},
 };

@@ -7,8 +7,10 @@
  */
 import type { DeviceIdKind } from "@txad/muid";
 
-/** Admin endpoint taking NDJSON audience records. */
+/** Admin endpoint taking NDJSON audience records (apps/rta-responder src/handlers/admin-audience.ts). */
 export const AUDIENCE_UPLOAD_PATH = "/admin/audience";
+/** Most lines the admin API takes per request, by mode (KV allows 1000 operations per invocation; merge reads first). */
+export const MAX_UPLOAD_LINES = { replace: 1000, merge: 500 } as const;
 
 /** Segment names the responder accepts (record.ts SEGMENT_PATTERN): 1–64 of A-Z a-z 0-9 _ . : -. */
 export const SEGMENT_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -70,12 +72,12 @@ export function kvEntry(
 }
 
 /**
- * The NDJSON line the admin API takes for one device.
+ * The NDJSON line the admin API takes for one device: `{"type":"imei_md5","hash":…,"segments":[…]}`.
  * @param kind - raw id kind
  * @param hash - md5
  * @param value - the stored value
  * @returns one JSON line without the newline
  */
 export function uploadLine(kind: DeviceIdKind, hash: string, value: AudienceValue): string {
-	return JSON.stringify({ type: idTypeOf(kind), id: hash, ...value });
+	return JSON.stringify({ type: idTypeOf(kind), hash, ...value });
 }
