@@ -4,6 +4,7 @@
  */
 
 import { SELF } from "cloudflare:test";
+import type { MessageInitShape } from "@bufbuild/protobuf";
 import { hashDeviceId } from "@txad/muid";
 import {
 	CacheDeviceIdType,
@@ -42,7 +43,7 @@ export const TEST_CONFIG: StrategyConfigDocument = {
 };
 
 /** Request fields tests set (camelCase, as @txad/proto's create takes them). */
-export type RequestInit = Parameters<typeof create<typeof RtaRequestSchema>>[1];
+export type RequestInit = MessageInitShape<typeof RtaRequestSchema>;
 
 /**
  * Encodes an RtaRequest.
@@ -87,11 +88,13 @@ export async function askRta(init: RequestInit): Promise<RtaResponse> {
  * @returns the response
  */
 export function admin(method: string, path: string, body?: unknown, token = ADMIN_TOKEN): Promise<Response> {
-	const init: RequestInit2 = { method, headers: { authorization: `Bearer ${token}` } };
+	const init: { method: string; headers: Record<string, string>; body?: string } = {
+		method,
+		headers: { authorization: `Bearer ${token}` },
+	};
 	if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
 	return SELF.fetch(`${BASE}${path}`, init);
 }
-type RequestInit2 = { method: string; headers: Record<string, string>; body?: string };
 
 /**
  * Stores a config through the admin API, failing loudly.

@@ -1,0 +1,113 @@
+/**
+ * The Worker's fetch called directly with env overrides: settings that a deployment changes
+ * (open mode, grace expiry, openid mode, broken variables, FALLBACK "refuse" with DEADLINE_MS=0,
+ * no stored config), each against the real KV binding.
+ * @module
+ */
+
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { CacheDeviceIdType, decodeRtaResponse } from "@txad/proto";
+import { beforeAll, describe, it } from "vitest";
+import { RtaCode } from "../src/codes.ts";
+import worker from "../src/index.ts";
+import {
+	BASE,
+	freshHash,
+	freshImei,
+	imeiRequest,
+	putAudience,
+	putConfig,
+	rtaBytes,
+	SIGN_HEADERS,
+} from "./helpers.ts";
+
+beforeAll(() => putConfig());
+
+async function call(
+	overrides: Partial<Env>,
+	body: Uint8Array,
+	headers: Record<string, string> = SIGN_HEADERS,
+) {
+	const ctx = createExecutionContext();
+	const request = new Request(`${BASE}/rta`, { method: "POST", headers, body });
+	const res = await worker.fetch(request, { ...env, ...overrides }, ctx);
+	await waitOnExecutionContext(ctx);
+	return res;
+}
+
+async function code(res: Response): Promise<number> {
+	return decodeRtaResponse(new Uint8Array(await res.arrayBuffer())).code;
+}
+
+describe("settings from env", () => {
+	it("is open when RTA_SIGN_HEADERS is unset", async ({ expect }) => {
+		const res = await call({ RTA_SIGN_HEADERS: "" }, rtaBytes({ id: "o", isPing: true }), {});
+		expect(res.status).toBe(200);
+		expect(await code(res)).toBe(RtaCode.PING);
+	});
+
+	it("stops accepting the previous set once the grace window has passed", async ({ expect }) => {
+		const previous = { "X-Rta-Token": "tok-previous", "X-Rta-Source": "tencent" };
+		const past = await call(
+			{ RTA_SIGN_HEADERS_GRACE_UNTIL: "2020-01-01T00:00:00Z" },
+			rtaBytes({ isPing: true }),
+			previous,
+		);
+		expect(past.status).toBe(401);
+		const epoch = await call(
+			{ RTA_SIGN_HEADERS_GRACE_UNTIL: "4102444800" },
+			rtaBytes({ isPing: true }),
+			previous,
+		);
+		expect(epoch.status).toBe(200);
+	});
+
+	it.for([
+		["RTA_SIGN_HEADERS not JSON", { RTA_SIGN_HEADERS: "x-token: a" }],
+		["RTA_SIGN_HEADERS an array", { RTA_SIGN_HEADERS: '["a"]' }],
+		["DEADLINE_MS not a number", { DEADLINE_MS: "fast" }],
+		["PLATFORM_CACHE_TIME_SECONDS below 1 h", { PLATFORM_CACHE_TIME_SECONDS: "60" }],
+		["INTERACTION_MODE unknown", { INTERACTION_MODE: "email" }],
+		["openid mode without appid", { INTERACTION_MODE: "openid", OPENID_APPID: "" }],
+	] as const)("answers 500 with an empty body (never open) when %s", async ([, overrides], { expect }) => {
+		const res = await call(overrides, rtaBytes({ isPing: true }));
+		expect(res.status).toBe(500);
+		expect((await res.arrayBuffer()).byteLength).toBe(0);
+	});
+
+	it("decides on the openid of the configured appid in openid mode", async ({ expect }) => {
+		const openid = `o_${crypto.randomUUID()}`;
+		await putAudience([{ type: "openid", id: openid, segments: ["vip"] }]);
+		const mode = { INTERACTION_MODE: "openid", OPENID_APPID: "wx0102030405060708" };
+		const mine = await call(
+			mode,
+			rtaBytes({ device: { imeiMd5sum: freshHash(), wxOpenid: [{ appid: "wx0102030405060708", openid }] } }),
+		);
+		const res = decodeRtaResponse(new Uint8Array(await mine.arrayBuffer()));
+		expect(res.outTargetId).toEqual(["st_vip"]);
+		const other = await call(mode, rtaBytes({ device: { wxOpenid: [{ appid: "wx_other", openid }] } }));
+		expect(await code(other)).toBe(RtaCode.NO_USABLE_ID);
+	});
+
+	it("answers DEADLINE when storage is not waited for and FALLBACK is refuse, then serves from the warmed LRU", async ({
+		expect,
+	}) => {
+		const { raw, hash } = freshImei();
+		await putAudience([{ type: "imei", id: raw, segments: ["vip"] }]);
+		const body = rtaBytes(imeiRequest(hash));
+		expect(await code(await call({ DEADLINE_MS: "0", FALLBACK: "refuse" }, body))).toBe(RtaCode.DEADLINE);
+		// waitOnExecutionContext let the read finish: the device is now an LRU hit, no storage wait.
+		expect(await code(await call({ DEADLINE_MS: "0", FALLBACK: "refuse" }, body))).toBe(RtaCode.TAKE);
+	});
+
+	it("answers NOT_CONFIGURED while no strategy config is stored", async ({ expect }) => {
+		await env.RTA_KV.delete("config:strategies");
+		// A different platform cache time makes the isolate load the config afresh.
+		const res = await call(
+			{ PLATFORM_CACHE_TIME_SECONDS: "7200" },
+			rtaBytes({ device: { imeiMd5sum: freshHash(), cachedDeviceidType: CacheDeviceIdType.IMEI_MD5 } }),
+		);
+		expect(await code(res)).toBe(RtaCode.NOT_CONFIGURED);
+		await putConfig();
+	});
+});
