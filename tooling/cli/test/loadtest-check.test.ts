@@ -138,6 +138,7 @@ describe("txad rta loadtest (scripted target, bounded)", () => {
 					"2",
 					"--timeout-ms",
 					"60",
+					"--full",
 					"--report",
 					"r/lt.svg",
 					"--quiet",
@@ -150,6 +151,40 @@ describe("txad rta loadtest (scripted target, bounded)", () => {
 			expect(out).toMatch(/errors\s+(9|10) \([\d.]+ %\)\s+http_500 (9|10)/);
 			expect(out).toMatch(/verdict\s+FAIL: timeouts \+ errors [\d.]+ % \(bar < 1\.000 %\)/);
 			expect(await readFile(join(dir, "r/lt.svg"), "utf8")).toMatch(/^<svg/);
+		} finally {
+			await target.close();
+		}
+	});
+
+	it("stops early once the FAIL verdict is certain", async ({ expect }) => {
+		const target = await startFakeResponder({ audience, failEvery: 2 });
+		try {
+			const io = captureIo({ cwd: dir });
+			const code = await main(
+				[
+					"rta",
+					"loadtest",
+					"--url",
+					target.url.href,
+					"--qps",
+					"200",
+					"--duration",
+					"5",
+					"--report",
+					"r/early.html",
+					"--json",
+					"--quiet",
+				],
+				io,
+			);
+			expect(code).toBe(1);
+			const result = JSON.parse(io.stdout());
+			// 1 % of the 1000 planned requests is 10 failures: reached within the first ~20 sent.
+			expect(result.sent).toBeLessThan(100);
+			expect(result.errors).toBeGreaterThanOrEqual(10);
+			expect(result.warnings[0]).toMatch(
+				/^stopped after [\d.]+ s: \d+ timeouts \+ errors already exceed 1 % of the 1000 planned requests/,
+			);
 		} finally {
 			await target.close();
 		}

@@ -130,15 +130,13 @@ describe("txad audience upload (against a scripted admin API)", () => {
 					res.writeHead(404).end();
 				} else if (body.includes('"reject_me"')) {
 					const n = body.trim().split("\n").length;
-					res
-						.writeHead(200, { "content-type": "application/json" })
-						.end(
-							JSON.stringify({
-								accepted: n - 1,
-								rejected: 1,
-								errors: [{ line: 1, field: "segments", message: "nope" }],
-							}),
-						);
+					res.writeHead(200, { "content-type": "application/json" }).end(
+						JSON.stringify({
+							accepted: n - 1,
+							rejected: 1,
+							errors: [{ line: 1, field: "segments", message: "nope" }],
+						}),
+					);
 				} else if (failNext > 0) {
 					failNext--;
 					res.writeHead(503, { "retry-after": "0" }).end("busy");

@@ -60,6 +60,8 @@ Usage: txad rta loadtest --url URL --qps N --duration S [flags]
   --report PATH        .html (self-contained, default txad-reports/loadtest-<time>.html) or .svg
   --allow-remote       allow a non-loopback URL (only against a service you own and with its
                        operators' consent; never at Tencent or third parties)
+  --full               keep sending after the verdict is certainly FAIL (by default the run
+                       stops once timeouts + errors reach 1 % of the planned requests)
   --json               print the result as JSON on stdout
   --quiet              no progress line
 
@@ -102,6 +104,8 @@ export interface LoadtestOptions {
 	doubtfulRate: number;
 	iosShare: number;
 	quiet: boolean;
+	/** Keep sending after the FAIL verdict is certain (default: stop then). */
+	full: boolean;
 }
 
 /**
@@ -153,8 +157,14 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 		const startedAt = new Date().toISOString();
 		const t0 = performance.now();
 
+		// Once failures reach 1 % of the planned total, no later answer can turn the verdict to PASS.
+		// Stopping then spares a struggling target the rest of the load (each timeout also costs it a
+		// connection: an HTTP/1.1 request that is given up on cannot be reused).
+		const certainFail = Math.max(1, Math.ceil(FAILURE_THRESHOLD * pacer.total));
+		let stoppedEarly: string | undefined;
 		const settle = (outcome: RtaOutcome, ping: boolean) => {
-			latency.record(outcome.ms);
+			// A request given up on took at least the budget, whatever the timer's jitter says.
+			latency.record(outcome.kind === "timeout" ? Math.max(outcome.ms, options.timeoutMs) : outcome.ms);
 			if (outcome.kind === "ok") {
 				counts.ok++;
 				if (ping) counts.pings++;
@@ -167,6 +177,9 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 				errorReasons[outcome.reason] = (errorReasons[outcome.reason] ?? 0) + 1;
 			}
 			inFlight--;
+			if (!options.full && stoppedEarly === undefined && counts.timeouts + counts.errors >= certainFail) {
+				stoppedEarly = `stopped after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${counts.timeouts + counts.errors} timeouts + errors already exceed 1 % of the ${pacer.total} planned requests (--full runs to the end)`;
+			}
 			if (inFlight === 0) drained?.();
 		};
 		const line = () => {
@@ -192,7 +205,7 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 					);
 				}
 				progress.update(line());
-				if (sent >= pacer.total) {
+				if (sent >= pacer.total || stoppedEarly !== undefined) {
 					done();
 					return;
 				}
@@ -209,7 +222,7 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 		const failureRate = sent === 0 ? 1 : (counts.timeouts + counts.errors) / sent;
 		const achievedQps = sent / (lastSendAt / 1000 + 1 / options.qps);
 		const sendLag = lag.summary();
-		const warnings: string[] = [];
+		const warnings: string[] = stoppedEarly === undefined ? [] : [stoppedEarly];
 		if (achievedQps < options.qps * 0.95) {
 			warnings.push(
 				`achieved ${achievedQps.toFixed(0)} QPS of ${options.qps} offered: this machine could not keep the pace; results understate the load`,
@@ -303,6 +316,7 @@ export const rtaLoadtest: Command = {
 			"allow-remote": { type: "boolean" },
 			json: { type: "boolean" },
 			quiet: { type: "boolean" },
+			full: { type: "boolean" },
 		});
 		const url = urlFlag(values, "url");
 		if (!isLoopbackHost(url.hostname) && values["allow-remote"] !== true) {
@@ -333,6 +347,7 @@ export const rtaLoadtest: Command = {
 			doubtfulRate: rate(values, "doubtful-rate", 0.05),
 			iosShare: rate(values, "ios-share", 0.35),
 			quiet: values.quiet === true,
+			full: values.full === true,
 		};
 		const reportFlag = optionalString(values, "report");
 		const reportPath = resolve(io.cwd, reportFlag ?? join("txad-reports", `loadtest-${timestamp()}.html`));

@@ -22,7 +22,8 @@ export interface Progress {
 export function createProgress(io: Io, options: { quiet?: boolean; intervalMs?: number } = {}): Progress {
 	if (options.quiet) return { update: () => {}, done: () => {} };
 	const interval = options.intervalMs ?? (io.errIsTty ? 200 : 5000);
-	let last = 0;
+	// In a log, the first line waits one interval: short runs print only their final line.
+	let last = io.errIsTty ? 0 : Date.now();
 	let width = 0;
 	const draw = (text: string, final: boolean) => {
 		if (io.errIsTty) {
