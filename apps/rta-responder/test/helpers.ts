@@ -137,7 +137,10 @@ export function freshHash(): string {
  * @param extra - more fields
  * @returns request fields
  */
-export function imeiRequest(imeiHash: string, extra: RequestInit = {}): RequestInit {
+export function imeiRequest(
+	imeiHash: string,
+	extra: { id?: string; isTest?: boolean; exps?: { expId: number }[] } = {},
+): RequestInit {
 	return {
 		id: `req-${crypto.randomUUID()}`,
 		device: { os: 2, imeiMd5sum: imeiHash, cachedDeviceidType: CacheDeviceIdType.IMEI_MD5 },
