@@ -1,0 +1,14 @@
+/**
+ * info/get (seed 001 信息管理): the RTA's registration, from SANDBOX_INFO.
+ * @module
+ */
+import { infoProfile } from "../config.ts";
+import type { Operation } from "./context.ts";
+
+/** info/get. */
+export const infoGet: Operation = async ({ env, dspid }) => ({
+	code: 0,
+	msg: "success",
+	data: { infoGet: infoProfile(env, dspid) },
+	nodes: ["info_get"],
+});
