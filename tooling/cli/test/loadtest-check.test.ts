@@ -87,6 +87,8 @@ describe("txad rta loadtest (scripted target, bounded)", () => {
 				[
 					"rta",
 					"loadtest",
+					"--warmup",
+					"1",
 					"--url",
 					target.url.href,
 					"--qps",
@@ -105,8 +107,9 @@ describe("txad rta loadtest (scripted target, bounded)", () => {
 			const result = JSON.parse(io.stdout());
 			expect(code).toBe(0);
 			expect(result.sent).toBe(400);
-			// +1: the preflight request.
-			expect(target.requests()).toBe(401);
+			// 1 s ramp to 200 QPS = 100 warm-up requests, kept out of the counts; +1 preflight.
+			expect(result.warmup).toEqual({ sent: 100, failures: 0 });
+			expect(target.requests()).toBe(501);
 			expect(result.pass).toBe(true);
 			expect(result.taken).toBeGreaterThan(40);
 			expect(result.refused).toBeGreaterThan(200);
@@ -130,6 +133,8 @@ describe("txad rta loadtest (scripted target, bounded)", () => {
 				[
 					"rta",
 					"loadtest",
+					"--warmup",
+					"0",
 					"--url",
 					target.url.href,
 					"--qps",
@@ -164,6 +169,8 @@ describe("txad rta loadtest (scripted target, bounded)", () => {
 				[
 					"rta",
 					"loadtest",
+					"--warmup",
+					"0",
 					"--url",
 					target.url.href,
 					"--qps",

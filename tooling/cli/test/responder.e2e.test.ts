@@ -59,12 +59,16 @@ describe.skipIf(base === null)(
 			expect(code).toBe(0);
 		});
 
+		// A 200 ms budget: wrangler dev shares this machine's cores with other work; the 60 ms verdict
+		// mechanics are covered against the scripted target in loadtest-check.test.ts.
 		it("passes a bounded stress test (200 QPS × 3 s)", async ({ expect }) => {
 			const io = captureIo({ cwd: dir });
 			const code = await main(
 				[
 					"rta",
 					"loadtest",
+					"--warmup",
+					"1",
 					"--url",
 					`${base}/rta`,
 					"--qps",

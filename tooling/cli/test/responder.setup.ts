@@ -74,6 +74,9 @@ export default async function setup(project: TestProject) {
 			"--env-file",
 			envFile,
 			"--show-interactive-dev-session=false",
+			// Per-request info lines cost the dev proxy more than the Worker itself under load.
+			"--log-level",
+			"warn",
 		],
 		{
 			cwd: APP_DIR,

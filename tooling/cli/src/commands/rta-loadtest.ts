@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, extname, join, relative, resolve } from "node:path";
-import { performance } from "node:perf_hooks";
+import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import {
 	type Command,
 	type FlagValues,
@@ -46,7 +46,10 @@ Usage: txad rta loadtest --url URL --qps N --duration S [flags]
   --url URL            responder RTA endpoint, e.g. http://127.0.0.1:8787/rta
   --qps N              offered requests per second, 1–${MAX_QPS} (open loop: sent on schedule,
                        whether or not answers came back)
-  --duration S         seconds, 1–${MAX_DURATION_S}
+  --duration S         measured seconds at full rate, 1–${MAX_DURATION_S}
+  --warmup S           seconds of linear ramp from 0 to --qps first, not counted in the
+                       results (default 3, 0–60): cold isolates and fresh connections
+                       otherwise fail the first instant of a full-rate start
   --timeout-ms MS      per-request budget (default ${DEFAULT_TIMEOUT_MS}, Tencent's end-to-end budget)
   --max-requests N     hard cap on requests (default and maximum ${MAX_REQUESTS})
   --connections N      keep-alive connections (default 256)
@@ -106,6 +109,8 @@ export interface LoadtestOptions {
 	quiet: boolean;
 	/** Keep sending after the FAIL verdict is certain (default: stop then). */
 	full: boolean;
+	/** Seconds of linear ramp from 0 to qps before the measured part (not counted). */
+	warmupS: number;
 }
 
 /**
@@ -144,24 +149,43 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 		if (warm.kind === "error" && warm.status === undefined) {
 			throw new CliError("NETWORK", `cannot reach ${options.url.href}: ${warm.reason}`, { field: "--url" });
 		}
-		const pacer = createPacer(options.qps, options.durationS * 1000, options.maxRequests);
-		const latency = new LatencyHistogram(pacer.total);
-		const lag = new LatencyHistogram(pacer.total);
+		const pacer = createPacer(
+			options.qps,
+			options.durationS * 1000,
+			options.maxRequests,
+			options.warmupS * 1000,
+		);
+		const measured = pacer.total - pacer.warmup;
+		const latency = new LatencyHistogram(measured);
+		const lag = new LatencyHistogram(measured);
+		// Warm-up requests (the ramp) are sent like the others but kept out of the verdict.
+		const warmup = { sent: 0, failures: 0 };
+		let firstMeasuredAt: number | undefined;
 		const progress = createProgress(io, { quiet: options.quiet });
 		const counts = { ok: 0, pings: 0, taken: 0, refused: 0, timeouts: 0, errors: 0 };
 		const errorReasons: Record<string, number> = {};
+		let scheduled = 0;
 		let sent = 0;
 		let inFlight = 0;
 		let lastSendAt = 0;
 		let drained: (() => void) | undefined;
 		const startedAt = new Date().toISOString();
+		// Our own event-loop stalls (GC, a busy core) delay both sends and the reading of answers;
+		// measured so a report can tell the client's hiccups from the target's.
+		const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+		loopDelay.enable();
 		const t0 = performance.now();
 
 		// Once failures reach 1 % of the planned total, no later answer can turn the verdict to PASS.
 		// Stopping then spares a struggling target the rest of the load (each timeout also costs it a
 		// connection: an HTTP/1.1 request that is given up on cannot be reused).
-		const certainFail = Math.max(1, Math.ceil(FAILURE_THRESHOLD * pacer.total));
+		const certainFail = Math.max(1, Math.ceil(FAILURE_THRESHOLD * measured));
 		let stoppedEarly: string | undefined;
+		const settleWarmup = (outcome: RtaOutcome) => {
+			if (outcome.kind !== "ok") warmup.failures++;
+			inFlight--;
+			if (inFlight === 0) drained?.();
+		};
 		const settle = (outcome: RtaOutcome, ping: boolean) => {
 			// A request given up on took at least the budget, whatever the timer's jitter says.
 			latency.record(outcome.kind === "timeout" ? Math.max(outcome.ms, options.timeoutMs) : outcome.ms);
@@ -178,7 +202,7 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 			}
 			inFlight--;
 			if (!options.full && stoppedEarly === undefined && counts.timeouts + counts.errors >= certainFail) {
-				stoppedEarly = `stopped after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${counts.timeouts + counts.errors} timeouts + errors already exceed 1 % of the ${pacer.total} planned requests (--full runs to the end)`;
+				stoppedEarly = `stopped after ${((performance.now() - t0) / 1000).toFixed(1)} s: ${counts.timeouts + counts.errors} timeouts + errors already exceed 1 % of the ${measured} planned requests (--full runs to the end)`;
 			}
 			if (inFlight === 0) drained?.();
 		};
@@ -186,43 +210,66 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 			const elapsed = (performance.now() - t0) / 1000;
 			const done = counts.ok + counts.timeouts + counts.errors;
 			const bad = done === 0 ? 0 : ((counts.timeouts + counts.errors) / done) * 100;
-			return `${elapsed.toFixed(1)}s/${options.durationS}s  sent ${sent}/${pacer.total}  ${(sent / Math.max(elapsed, 0.001)).toFixed(0)} qps  in-flight ${inFlight}  timeouts ${counts.timeouts}  errors ${counts.errors}  (${bad.toFixed(2)} %)`;
+			const phase =
+				scheduled < pacer.warmup ? `warm-up ${scheduled}/${pacer.warmup}` : `sent ${sent}/${measured}`;
+			return `${elapsed.toFixed(1)}s/${options.warmupS + options.durationS}s  ${phase}  ${(scheduled / Math.max(elapsed, 0.001)).toFixed(0)} qps  in-flight ${inFlight}  timeouts ${counts.timeouts}  errors ${counts.errors}  (${bad.toFixed(2)} %)`;
 		};
 
 		await new Promise<void>((done) => {
 			const tick = () => {
 				const due = pacer.dueBy(performance.now() - t0);
-				while (sent < due) {
-					const i = sent++;
+				while (scheduled < due) {
+					const i = scheduled++;
 					const { bytes, id, ping } = generator.next();
 					const now = performance.now() - t0;
+					inFlight++;
+					if (i < pacer.warmup) {
+						warmup.sent++;
+						client
+							.send(bytes, id)
+							.then(settleWarmup, () => settleWarmup({ kind: "error", ms: 0, reason: "client" }));
+						continue;
+					}
+					sent++;
+					firstMeasuredAt ??= pacer.dueAt(i);
 					lag.record(Math.max(0, now - pacer.dueAt(i)));
 					lastSendAt = now;
-					inFlight++;
 					client.send(bytes, id).then(
 						(outcome) => settle(outcome, ping),
 						() => settle({ kind: "error", ms: 0, reason: "client" }, ping),
 					);
 				}
 				progress.update(line());
-				if (sent >= pacer.total || stoppedEarly !== undefined) {
+				if (scheduled >= pacer.total || stoppedEarly !== undefined) {
 					done();
 					return;
 				}
 				// Sleep until the next request is due (≤ 5 ms, so the progress line stays live).
-				const wait = pacer.dueAt(sent) - (performance.now() - t0);
+				const wait = pacer.dueAt(scheduled) - (performance.now() - t0);
 				setTimeout(tick, Math.max(0, Math.min(wait, 5)));
 			};
 			tick();
 		});
 		if (inFlight > 0) await new Promise<void>((resolveDrain) => (drained = resolveDrain));
 		const elapsedS = (performance.now() - t0) / 1000;
+		loopDelay.disable();
 		progress.done(line());
+		// The histogram reports ns and adds the sampling resolution to every sample.
+		const clientStall = {
+			p99: Math.max(0, loopDelay.percentile(99) / 1e6 - 5),
+			max: Math.max(0, loopDelay.max / 1e6 - 5),
+		};
 
 		const failureRate = sent === 0 ? 1 : (counts.timeouts + counts.errors) / sent;
-		const achievedQps = sent / (lastSendAt / 1000 + 1 / options.qps);
+		const achievedQps =
+			sent === 0 ? 0 : sent / ((lastSendAt - (firstMeasuredAt ?? 0)) / 1000 + 1 / options.qps);
 		const sendLag = lag.summary();
 		const warnings: string[] = stoppedEarly === undefined ? [] : [stoppedEarly];
+		if (warmup.sent > 0 && warmup.failures / warmup.sent >= FAILURE_THRESHOLD) {
+			warnings.push(
+				`${warmup.failures} of ${warmup.sent} warm-up requests failed (not counted): the responder is slow to warm up`,
+			);
+		}
 		if (achievedQps < options.qps * 0.95) {
 			warnings.push(
 				`achieved ${achievedQps.toFixed(0)} QPS of ${options.qps} offered: this machine could not keep the pace; results understate the load`,
@@ -231,6 +278,11 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 		if (sendLag.p99 > 10) {
 			warnings.push(
 				`p99 send lag ${sendLag.p99.toFixed(1)} ms: the generator was saturated (requests left in bursts)`,
+			);
+		}
+		if (clientStall.max > options.timeoutMs / 2) {
+			warnings.push(
+				`this process stalled up to ${clientStall.max.toFixed(0)} ms (event-loop delay p99 ${clientStall.p99.toFixed(1)} ms): answers that arrived during a stall were read late, so some timeouts may be the client's; rerun on a quieter machine to confirm`,
 			);
 		}
 		if (isLoopbackHost(options.url.hostname)) {
@@ -243,6 +295,8 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 			startedAt,
 			targetQps: options.qps,
 			durationS: options.durationS,
+			warmupS: options.warmupS,
+			warmup,
 			timeoutMs: options.timeoutMs,
 			seed: options.seed,
 			sent,
@@ -252,6 +306,7 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 			elapsedS,
 			latency: latency.summary(),
 			sendLag,
+			clientStall,
 			histogram: latency.counts,
 			failureRate,
 			threshold: FAILURE_THRESHOLD,
@@ -278,6 +333,11 @@ export function formatLoadtestResult(r: LoadtestResult, reportPath: string | und
 	return [
 		`target        ${r.url}`,
 		`offered       ${r.targetQps} QPS × ${r.durationS} s (timeout ${r.timeoutMs} ms, seed ${r.seed})`,
+		...(r.warmupS > 0
+			? [
+					`warm-up       ${r.warmupS} s ramp, ${r.warmup.sent} requests, ${r.warmup.failures} failed (not counted)`,
+				]
+			: []),
 		`achieved      ${r.achievedQps.toFixed(1)} QPS, ${r.sent} requests, ${r.elapsedS.toFixed(2)} s wall`,
 		`answers       ${r.ok} ok: ${r.taken} taken, ${r.refused} refused, ${r.pings} pings`,
 		`timeouts      ${r.timeouts} (${pct(r.sent === 0 ? 0 : r.timeouts / r.sent)})`,
@@ -317,6 +377,7 @@ export const rtaLoadtest: Command = {
 			json: { type: "boolean" },
 			quiet: { type: "boolean" },
 			full: { type: "boolean" },
+			warmup: { type: "string" },
 		});
 		const url = urlFlag(values, "url");
 		if (!isLoopbackHost(url.hostname) && values["allow-remote"] !== true) {
@@ -348,6 +409,7 @@ export const rtaLoadtest: Command = {
 			iosShare: rate(values, "ios-share", 0.35),
 			quiet: values.quiet === true,
 			full: values.full === true,
+			warmupS: numberFlag(values, "warmup", 3, { min: 0, max: 60 }),
 		};
 		const reportFlag = optionalString(values, "report");
 		const reportPath = resolve(io.cwd, reportFlag ?? join("txad-reports", `loadtest-${timestamp()}.html`));

@@ -39,4 +39,23 @@ describe("createPacer", () => {
 		expect(p.dueAt(100)).toBe(500);
 		expect(createPacer(1000, 10_000, 50).total).toBe(50);
 	});
+
+	it("ramps linearly during the warm-up, then keeps the full rate", ({ expect }) => {
+		const p = createPacer(100, 2000, 1e6, 2000);
+		// Ramp: 100 QPS × 2 s / 2 = 100 requests, then 200 at full rate.
+		expect(p.warmup).toBe(100);
+		expect(p.total).toBe(300);
+		// Half-way through the ramp a quarter of its requests are due (area of a triangle).
+		expect(p.dueBy(1000)).toBe(26);
+		expect(p.dueBy(2000)).toBe(101);
+		expect(p.dueBy(3000)).toBe(201);
+		expect(p.dueAt(0)).toBe(0);
+		expect(p.dueAt(25)).toBeCloseTo(1000);
+		expect(p.dueAt(100)).toBeCloseTo(2000);
+		expect(p.dueAt(200)).toBeCloseTo(3000);
+		for (let i = 1; i < p.total; i++) {
+			expect(p.dueAt(i)).toBeGreaterThan(p.dueAt(i - 1));
+			expect(p.dueBy(p.dueAt(i))).toBeGreaterThanOrEqual(i + 1);
+		}
+	});
 });

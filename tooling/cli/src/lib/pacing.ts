@@ -1,33 +1,47 @@
 /**
- * Open-loop pacing: requests are scheduled by the clock (request i is due at i / qps seconds),
- * never by waiting for answers, so a slow server cannot slow the offered load down — the
- * "coordinated omission" a closed loop would hide.
+ * Open-loop pacing: requests are scheduled by the clock, never by waiting for answers, so a slow
+ * server cannot slow the offered load down — the "coordinated omission" a closed loop would hide.
+ * An optional warm-up ramps the rate linearly from 0 to the target first (a cold isolate, cold
+ * caches and fresh connections would otherwise fail the first fraction of a second of a full-rate
+ * start; Tencent also raises the QPS step by step during its stress test, seed 000 step 7).
  * @module
  */
 
-/** A schedule of `total` requests at `qps`. */
+/** A schedule: `warmup` ramp requests, then `total - warmup` at the full rate. */
 export interface Pacer {
 	/** Requests due by `elapsedMs` since the start (capped at total). */
 	dueBy(elapsedMs: number): number;
 	/** When request `i` (0-based) is due, in ms since the start. */
 	dueAt(i: number): number;
-	/** Total requests of the run. */
+	/** Requests of the whole run, warm-up included. */
 	readonly total: number;
+	/** Leading requests that belong to the warm-up ramp. */
+	readonly warmup: number;
 }
 
 /**
- * Builds an evenly spaced schedule.
- * @param qps - offered requests per second
- * @param durationMs - length of the run
- * @param maxRequests - hard cap on the count
+ * Builds the schedule.
+ * @param qps - target requests per second
+ * @param durationMs - length of the measured (full-rate) part
+ * @param maxRequests - hard cap on measured requests
+ * @param warmupMs - length of the linear ramp before it (0 = none)
  * @returns the schedule
  * @example createPacer(200, 3000, 1e6).total // 600
  */
-export function createPacer(qps: number, durationMs: number, maxRequests: number): Pacer {
-	const total = Math.min(maxRequests, Math.floor((qps * durationMs) / 1000));
+export function createPacer(qps: number, durationMs: number, maxRequests: number, warmupMs = 0): Pacer {
+	const rampS = warmupMs / 1000;
+	// Requests sent during a linear ramp from 0 to qps over rampS: the area under the rate, qps·R/2.
+	const warmup = Math.floor((qps * rampS) / 2);
+	const total = warmup + Math.min(maxRequests, Math.floor((qps * durationMs) / 1000));
+	const sentBy = (tS: number) =>
+		tS <= rampS ? (rampS === 0 ? 0 : (qps * tS * tS) / (2 * rampS)) : (qps * rampS) / 2 + qps * (tS - rampS);
 	return {
 		total,
-		dueBy: (elapsedMs) => Math.min(total, Math.floor((elapsedMs * qps) / 1000) + 1),
-		dueAt: (i) => (i * 1000) / qps,
+		warmup,
+		dueBy: (elapsedMs) => Math.min(total, Math.floor(sentBy(elapsedMs / 1000) + 1e-9) + 1),
+		dueAt: (i) => {
+			if (i < (qps * rampS) / 2) return Math.sqrt((2 * rampS * i) / qps) * 1000;
+			return (rampS + (i - (qps * rampS) / 2) / qps) * 1000;
+		},
 	};
 }

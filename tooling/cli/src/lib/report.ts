@@ -11,6 +11,10 @@ export interface LoadtestResult {
 	startedAt: string;
 	targetQps: number;
 	durationS: number;
+	/** Seconds of ramp before the measured part. */
+	warmupS: number;
+	/** Requests sent during the ramp, and how many failed (not in the verdict). */
+	warmup: { sent: number; failures: number };
 	timeoutMs: number;
 	seed: number;
 	sent: number;
@@ -26,6 +30,8 @@ export interface LoadtestResult {
 	latency: LatencySummary;
 	/** How late requests left compared with their schedule (generator saturation). */
 	sendLag: LatencySummary;
+	/** The load generator's own event-loop delay (ms): stalls make answers look late. */
+	clientStall: { p99: number; max: number };
 	histogram: readonly number[];
 	failureRate: number;
 	/** The admission bar: timeouts + errors below this share (seed 000 step 7). */
@@ -130,11 +136,13 @@ export function renderHtmlReport(result: LoadtestResult): string {
 ${row("target", result.url)}
 ${row("started", result.startedAt)}
 ${row("offered", `${result.targetQps} QPS × ${result.durationS} s, timeout ${result.timeoutMs} ms, seed ${result.seed}`)}
+${row("warm-up", `${result.warmupS} s ramp, ${result.warmup.sent} requests, ${result.warmup.failures} failed (not counted)`)}
 ${row("achieved", `${result.achievedQps.toFixed(1)} QPS (${result.sent} requests in ${result.elapsedS.toFixed(2)} s)`)}
 ${row("answers", `${result.ok} ok (${result.taken} taken, ${result.refused} refused, ${result.pings} pings)`)}
 ${row("timeouts", `${result.timeouts} (${pct(result.sent === 0 ? 0 : result.timeouts / result.sent)})`)}
 ${row("errors", `${result.errors} (${pct(result.sent === 0 ? 0 : result.errors / result.sent)})${reasons === "" ? "" : ` — ${reasons}`}`)}
 ${row("latency ms", `min ${s.min.toFixed(2)} · mean ${s.mean.toFixed(2)} · p50 ${s.p50.toFixed(2)} · p90 ${s.p90.toFixed(2)} · p99 ${s.p99.toFixed(2)} · max ${s.max.toFixed(2)}`)}
+${row("client stalls ms", `event-loop delay p99 ${result.clientStall.p99.toFixed(2)} · max ${result.clientStall.max.toFixed(2)}`)}
 ${row("send lag ms", `p50 ${result.sendLag.p50.toFixed(2)} · p99 ${result.sendLag.p99.toFixed(2)} · max ${result.sendLag.max.toFixed(2)}`)}
 </table>
 ${result.warnings.map((w) => `<p>⚠ ${esc(w)}</p>`).join("\n")}
