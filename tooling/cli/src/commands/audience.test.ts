@@ -164,7 +164,19 @@ describe("txad audience upload (against a scripted admin API)", () => {
 		const io = captureIo({ cwd: dir, env: { TXAD_ADMIN_TOKEN: "t0k" } });
 		expect(
 			await main(
-				["audience", "upload", "small.txt", "--url", base, "--batch-size", "1000", "--segments", "new_user"],
+				[
+					"audience",
+					"upload",
+					"small.txt",
+					"--url",
+					base,
+					"--batch-size",
+					"1000",
+					"--segments",
+					"new_user",
+					"--ttl-days",
+					"7",
+				],
 				io,
 			),
 		).toBe(0);
@@ -173,6 +185,7 @@ describe("txad audience upload (against a scripted admin API)", () => {
 			type: "imei_md5",
 			hash: hashDeviceId("imei", imeiFor(1)),
 			segments: ["new_user"],
+			ttl_seconds: 7 * 86_400,
 		});
 		expect(io.stdout()).toContain("batches       3 (2500 records, 2 retries)");
 	});

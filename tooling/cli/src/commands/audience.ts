@@ -73,6 +73,7 @@ Usage: txad audience upload FILE... --url BASE --token T --segments NAMES [flags
                      --segments to what is stored)
   --batch-size N     records per request (default and max 1000; 500 in merge mode — the
                      responder's per-request limit)
+  --ttl-days N       the responder drops each record after N days (ttl_seconds)
   --retries N        retries per batch on network errors, 429 and 5xx (default 5; exponential
                      backoff from 250 ms, honouring Retry-After)
 ${INPUT_HELP}
@@ -391,6 +392,7 @@ export const audienceUpload: Command = {
 				"batch-size": { type: "string" },
 				retries: { type: "string" },
 				mode: { type: "string" },
+				"ttl-days": { type: "string" },
 			},
 			true,
 		);
@@ -409,6 +411,10 @@ export const audienceUpload: Command = {
 		const batchSize = numberFlag(values, "batch-size", limit, { min: 1, max: limit, integer: true });
 		const retries = numberFlag(values, "retries", 5, { min: 0, max: 20, integer: true });
 		const value = segmentsFrom(values);
+		const ttlSeconds =
+			optionalString(values, "ttl-days") === undefined
+				? undefined
+				: numberFlag(values, "ttl-days", undefined, { min: 1, max: 3650, integer: true }) * 86_400;
 		let batch: string[] = [];
 		let batches = 0;
 		let retried = 0;
@@ -432,7 +438,7 @@ export const audienceUpload: Command = {
 			uploaded += n;
 		};
 		const stats = await collectAudience(positionals, values, io, (kind, hash) => {
-			batch.push(uploadLine(kind, hash, value));
+			batch.push(uploadLine(kind, hash, value, ttlSeconds));
 			return batch.length >= batchSize ? flush() : undefined;
 		});
 		await flush();

@@ -76,8 +76,19 @@ export function kvEntry(
  * @param kind - raw id kind
  * @param hash - md5
  * @param value - the stored value
+ * @param ttlSeconds - optional KV expiry of the record (`ttl_seconds`)
  * @returns one JSON line without the newline
  */
-export function uploadLine(kind: DeviceIdKind, hash: string, value: AudienceValue): string {
-	return JSON.stringify({ type: idTypeOf(kind), hash, ...value });
+export function uploadLine(
+	kind: DeviceIdKind,
+	hash: string,
+	value: AudienceValue,
+	ttlSeconds?: number,
+): string {
+	return JSON.stringify({
+		type: idTypeOf(kind),
+		hash,
+		...value,
+		...(ttlSeconds === undefined ? {} : { ttl_seconds: ttlSeconds }),
+	});
 }
