@@ -13,7 +13,8 @@ const HEX = "0123456789abcdef";
  * @returns the bytes
  */
 export function toBytes(input: string | Uint8Array): Uint8Array<ArrayBuffer> {
-	if (typeof input === "string") return encoder.encode(input);
+	// workers-types widens encode() to ArrayBufferLike; a fresh encode is always ArrayBuffer-backed.
+	if (typeof input === "string") return encoder.encode(input) as Uint8Array<ArrayBuffer>;
 	// WebCrypto takes only ArrayBuffer-backed views; copy the rare SharedArrayBuffer-backed one.
 	return input.buffer instanceof ArrayBuffer ? (input as Uint8Array<ArrayBuffer>) : new Uint8Array(input);
 }
