@@ -3,6 +3,7 @@
  * at fault, turned into a JSON response once, in the router's `catch`.
  * @module
  */
+import { isJsonHttpErrorNamed, JsonHttpError, renderThrown } from "@txad/http-error";
 
 /** Every reason the relay's JSON API rejects a request. */
 export type RelayErrorCode =
@@ -33,44 +34,11 @@ export type RelayErrorCode =
 export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
- * An error with an HTTP status, thrown by handlers and rendered as
- * `{ "error": { "code", "field", "message" } }`.
+ * This app's HTTP error, rendered as `{ "error": { "code", "field", "message", … } }`.
  * @example throw new RelayError(400, "INVALID_FIELD", "conv_time must be seconds", { field: "conv_time" });
  */
-export class RelayError extends Error {
+export class RelayError extends JsonHttpError<RelayErrorCode> {
 	override name = "RelayError" as const;
-	/** HTTP status of the response. */
-	readonly status: number;
-	/** Machine-readable reason. */
-	readonly code: RelayErrorCode;
-	/** The request field at fault, when there is one. */
-	readonly field: string | undefined;
-	/** Extra JSON members for the error body (e.g. the existing id on a conflict). */
-	readonly details: Record<string, unknown> | undefined;
-
-	constructor(
-		status: number,
-		code: RelayErrorCode,
-		message: string,
-		options?: { field?: string; details?: Record<string, unknown>; cause?: unknown },
-	) {
-		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-		this.status = status;
-		this.code = code;
-		this.field = options?.field;
-		this.details = options?.details;
-	}
-
-	/**
-	 * Renders the error as the API's JSON body.
-	 * @returns a JSON response with this error's status
-	 */
-	toResponse(): Response {
-		return Response.json(
-			{ error: { code: this.code, field: this.field ?? null, message: this.message, ...this.details } },
-			{ status: this.status, headers: this.status === 401 ? { "www-authenticate": "Bearer" } : {} },
-		);
-	}
 }
 
 /**
@@ -79,7 +47,7 @@ export class RelayError extends Error {
  * @returns whether `e` is a `RelayError`
  */
 export function isRelayError(e: unknown): e is RelayError {
-	return e instanceof Error && e.name === "RelayError" && typeof (e as { code?: unknown }).code === "string";
+	return isJsonHttpErrorNamed(e, "RelayError");
 }
 
 /**
@@ -99,7 +67,5 @@ export function invalidField(field: string, message: string): RelayError {
  * @returns the response
  */
 export function toErrorResponse(e: unknown): Response {
-	if (isRelayError(e)) return e.toResponse();
-	console.error("unhandled error", e);
-	return new RelayError(500, "INTERNAL", "internal error").toResponse();
+	return renderThrown(e, isRelayError, () => new RelayError(500, "INTERNAL", "internal error"));
 }

@@ -4,6 +4,7 @@
  * it answers refusal codes (codes.ts) instead, except for the transport-level 401/413.
  * @module
  */
+import { isJsonHttpErrorNamed, JsonHttpError, renderThrown } from "@txad/http-error";
 
 /** Every reason the responder rejects an HTTP request. */
 export type ResponderErrorCode =
@@ -25,54 +26,20 @@ export type ResponderErrorCode =
 	| "INTERNAL";
 
 /**
- * An error with an HTTP status, rendered as `{ "error": { "code", "field", "message", … } }`.
+ * This app's HTTP error, rendered as `{ "error": { "code", "field", "message", … } }`.
  * @example throw new ResponderError(400, "INVALID_FIELD", "type must be an id type", { field: "type" });
  */
-export class ResponderError extends Error {
+export class ResponderError extends JsonHttpError<ResponderErrorCode> {
 	override name = "ResponderError" as const;
-	/** HTTP status. */
-	readonly status: number;
-	/** Machine-readable reason. */
-	readonly code: ResponderErrorCode;
-	/** The request field at fault, when there is one. */
-	readonly field: string | undefined;
-	/** Extra JSON members of the error body (e.g. `errors` of a config). */
-	readonly details: Record<string, unknown> | undefined;
-
-	constructor(
-		status: number,
-		code: ResponderErrorCode,
-		message: string,
-		options?: { field?: string; details?: Record<string, unknown>; cause?: unknown },
-	) {
-		super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-		this.status = status;
-		this.code = code;
-		this.field = options?.field;
-		this.details = options?.details;
-	}
-
-	/**
-	 * Renders the error as JSON.
-	 * @returns the response
-	 */
-	toResponse(): Response {
-		return Response.json(
-			{ error: { code: this.code, field: this.field ?? null, message: this.message, ...this.details } },
-			{ status: this.status, headers: this.status === 401 ? { "www-authenticate": "Bearer" } : {} },
-		);
-	}
 }
 
 /**
- * Cross-realm guard: checks name and code, not only the prototype chain.
+ * Cross-realm guard: checks the name and code, not only the prototype chain.
  * @param e - anything caught
  * @returns whether `e` is a `ResponderError`
  */
 export function isResponderError(e: unknown): e is ResponderError {
-	return (
-		e instanceof Error && e.name === "ResponderError" && typeof (e as { code?: unknown }).code === "string"
-	);
+	return isJsonHttpErrorNamed(e, "ResponderError");
 }
 
 /**
@@ -92,9 +59,5 @@ export function invalidField(field: string, message: string): ResponderError {
  * @returns the response
  */
 export function toErrorResponse(e: unknown): Response {
-	if (isResponderError(e)) return e.toResponse();
-	console.error(
-		JSON.stringify({ event: "unhandled_error", error: e instanceof Error ? e.stack : String(e) }),
-	);
-	return new ResponderError(500, "INTERNAL", "internal error").toResponse();
+	return renderThrown(e, isResponderError, () => new ResponderError(500, "INTERNAL", "internal error"));
 }
