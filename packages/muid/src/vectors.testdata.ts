@@ -1,8 +1,8 @@
 /**
- * Independently computed vectors from ../shared/vectors/muid.json.
+ * Independently computed vectors from testdata/muid.json at the repository root.
  * @module
  */
-import muid from "../../../../shared/vectors/muid.json";
+import muid from "../../../testdata/muid.json";
 import type { DeviceIdKind } from "./hash.ts";
 
 export const muidCases = muid.cases as Array<{
