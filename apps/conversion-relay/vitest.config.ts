@@ -5,7 +5,7 @@
  * @module
  */
 import path from "node:path";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** Shared with the fake, which recomputes encstr with these keys. */
@@ -44,7 +44,7 @@ export default defineConfig(async () => {
 							name: "fake-tencent",
 							modules: true,
 							scriptPath: path.join(import.meta.dirname, "fake-upstream/worker.js"),
-							compatibilityDate: "2026-04-26",
+							compatibilityDate: "2026-11-01",
 							bindings: { SIGN_KEYS: TEST_SIGN_KEYS },
 						},
 					],

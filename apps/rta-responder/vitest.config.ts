@@ -6,7 +6,7 @@
  * Files run one at a time: they share the KV namespace and its strategy config.
  * @module
  */
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** Secrets and vars every project sets (test/helpers.ts reads the same values). */

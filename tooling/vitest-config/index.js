@@ -3,11 +3,11 @@
  * once inside workerd (no `nodejs_compat`), which is what proves a package is portable.
  * @module
  */
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** The workerd compatibility date every Worker and test in this repo uses. */
-export const COMPATIBILITY_DATE = "2026-04-26";
+export const COMPATIBILITY_DATE = "2026-11-01";
 
 const include = ["src/**/*.test.ts"];
 
