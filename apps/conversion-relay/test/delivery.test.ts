@@ -7,7 +7,7 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { computeConversionEncstr } from "@txad/signing";
 import { describe, it } from "vitest";
-import vectors from "../../../testdata/conversion-encstr.json";
+import vectors from "@txad/testdata/conversion-encstr.json";
 import { deliverConversion } from "../src/delivery/consumer.ts";
 import { buildGdtFormBody, GDT_FORM_FIELD_ORDER } from "../src/delivery/gdt-form.ts";
 import worker from "../src/index.ts";

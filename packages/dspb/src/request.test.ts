@@ -1,6 +1,6 @@
 import { verifyDspbSign } from "@txad/signing";
 import { describe, it } from "vitest";
-import dspbSign from "../../../testdata/dspb-sign.json";
+import dspbSign from "@txad/testdata/dspb-sign.json";
 import { isDspbError } from "./errors.ts";
 import { SECRET, seedAndroid, seedIos } from "./request.testdata.ts";
 import { buildAdRequest, type DspbAdRequestInput } from "./request.ts";

@@ -1,8 +1,8 @@
 /**
- * Independently computed vectors from testdata/muid.json at the repository root.
+ * Independently computed vectors from @txad/testdata (tooling/testdata/muid.json).
  * @module
  */
-import muid from "../../../testdata/muid.json";
+import muid from "@txad/testdata/muid.json";
 import type { DeviceIdKind } from "./hash.ts";
 
 export const muidCases = muid.cases as Array<{

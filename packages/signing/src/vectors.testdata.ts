@@ -1,9 +1,9 @@
 /**
- * Independently computed vectors from testdata/ at the repository root, plus RFC known answers.
+ * Independently computed vectors from @txad/testdata (tooling/testdata/), plus RFC known answers.
  * @module
  */
-import conversionEncstr from "../../../testdata/conversion-encstr.json";
-import dspbSign from "../../../testdata/dspb-sign.json";
+import conversionEncstr from "@txad/testdata/conversion-encstr.json";
+import dspbSign from "@txad/testdata/dspb-sign.json";
 
 export const dspbSignVectors = dspbSign.cases;
 export const conversionEncstrVectors = conversionEncstr.cases;

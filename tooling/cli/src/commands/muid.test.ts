@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import muidVectors from "../../../../testdata/muid.json" with { type: "json" };
+import muidVectors from "@txad/testdata/muid.json" with { type: "json" };
 import { captureIo } from "../io.ts";
 import { main } from "../main.ts";
 
