@@ -1,4 +1,4 @@
-// RTA management ("extension") API schema, written from seed 001 (通用交互 → 完整协议约束).
+// RTA management ("extension") API schema, written from docs/rta/management-api.md (通用交互 → 完整协议约束).
 // The API is JSON over HTTP with these snake_case proto field names; field numbers are not a
 // wire contract. Encode/decode with protobuf JSON using proto field names and ignoring
 // unknown fields.
@@ -29,7 +29,7 @@ export type Request = Message<"rtaextproto.Request"> & {
   auth?: Auth | undefined;
 
   /**
-   * Listed by the seed as "in development, not yet supported".
+   * Listed by Tencent as "in development, not yet supported".
    *
    * @generated from field: bool sandbox = 2;
    */
@@ -53,7 +53,7 @@ export const RequestSchema: GenMessage<Request> = /*@__PURE__*/
  */
 export type Request_Data = Message<"rtaextproto.Request.Data"> & {
   /**
-   * sign/set (the seed's comment says sign/get; the node is what sign/set sends).
+   * sign/set (the published schema comment says sign/get; the node is what sign/set sends).
    *
    * @generated from field: repeated rtaextproto.Sign sign_set = 1;
    */
@@ -216,7 +216,7 @@ export type Response = Message<"rtaextproto.Response"> & {
   msg: string;
 
   /**
-   * The seed's schema names this task_id; its envelope table and example send "taskid".
+   * The published schema names this task_id; its envelope table and example send "taskid".
    * Named taskid so proto-name JSON matches the wire; "task_id" is still accepted on input.
    *
    * @generated from field: string taskid = 3 [json_name = "task_id"];
