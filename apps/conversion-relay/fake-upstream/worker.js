@@ -1,8 +1,8 @@
 /**
- * A fake of Tencent's conversion endpoint (seed 003 §5) for tests and local runs. It checks what
- * the real one would (path, app_type, conv_time, muid, encstr recomputed with its own MD5 from
- * WebCrypto) and what we promise on top (the §5.5 field order, encver 1.0), records every
- * accepted report, and can fail a share of requests on purpose.
+ * A fake of Tencent's conversion endpoint (docs/conversion/form-api.md §5) for tests and local
+ * runs. It checks what the real one would (path, app_type, conv_time, muid, encstr recomputed with
+ * its own MD5 from WebCrypto) and what we promise on top (the §5.5 field order, encver 1.0),
+ * records every accepted report, and can fail a share of requests on purpose.
  *
  * Plain JavaScript so Miniflare can load it without a build step (vitest.config.ts) and
  * `wrangler dev` can serve it on port 8790 (fake-upstream/wrangler.jsonc).

@@ -1,8 +1,8 @@
 -- The relay's ledger. Idempotency lives in the UNIQUE constraints below: writers use
 -- INSERT … ON CONFLICT DO NOTHING and read the row back, never check-then-insert.
 
--- Clicks forwarded by Tencent to the feedback URL (seed 003 §4). click_id is Tencent's unique id
--- for one click (§4.4), so it is the idempotency key.
+-- Clicks forwarded by Tencent to the feedback URL (docs/conversion/form-api.md §4). click_id is
+-- Tencent's unique id for one click (§4.4), so it is the idempotency key.
 CREATE TABLE clicks (
 	click_id      TEXT    PRIMARY KEY,
 	muid          TEXT    NOT NULL,               -- 32 lower-case hex (§4.4, §5.7)

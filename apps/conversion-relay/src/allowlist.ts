@@ -1,6 +1,6 @@
 /**
- * The optional allow-list of callers for GET /click. Seed 003 §4.3 names Tencent's click
- * senders (14.17.3.31, 14.17.3.32); operators list those, or wider IPv4 CIDRs, in
+ * The optional allow-list of callers for GET /click. docs/conversion/form-api.md §4.3 names
+ * Tencent's click senders (14.17.3.31, 14.17.3.32); operators list those, or wider IPv4 CIDRs, in
  * `CLICK_IP_ALLOWLIST`.
  * @module
  */

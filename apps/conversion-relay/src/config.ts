@@ -5,7 +5,7 @@
  */
 import { RelayError } from "./errors.ts";
 
-/** Seed 003 §5.2: the conversion endpoint's host. */
+/** docs/conversion/form-api.md §5.2: the conversion endpoint's host. */
 export const DEFAULT_TENCENT_CONV_BASE_URL = "https://t.gdt.qq.com";
 /** Default attribution window: 7 days. */
 export const DEFAULT_ATTRIBUTION_WINDOW_SECONDS = 7 * 24 * 3600;

@@ -1,7 +1,7 @@
 /**
- * `@txad/conversion-relay`: receives Tencent's click feedback (seed 003 §4), takes conversions
- * from internal systems, attributes them to clicks and delivers them to Tencent (seed 003 §5)
- * through a queue, with D1 as the ledger.
+ * `@txad/conversion-relay`: receives Tencent's click feedback (docs/conversion/form-api.md §4),
+ * takes conversions from internal systems, attributes them to clicks and delivers them to Tencent
+ * (conversion form API §5) through a queue, with D1 as the ledger.
  * @module
  */
 import { consumeConversions, consumeDeadLetters } from "./delivery/consumer.ts";

@@ -6,9 +6,9 @@
  * @module
  */
 
-/** Click app types as Tencent sends them (seed 003 §4.4: lower case). */
+/** Click app types as Tencent sends them (docs/conversion/form-api.md §4.4: lower case). */
 export type ClickAppType = "android" | "ios" | "unionandroid";
-/** Conversion app types as Tencent takes them (seed 003 §5.5). */
+/** Conversion app types as Tencent takes them (conversion form API §5.5). */
 export type ConvAppType = "IOS" | "ANDROID" | "UNIONANDROID";
 /** How the caller identified the device. */
 export type DeviceKind = "imei" | "idfa" | "oaid" | "muid";

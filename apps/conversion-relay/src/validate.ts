@@ -1,6 +1,6 @@
 /**
- * Input validation for the click feedback URL (seed 003 §4.4) and the conversion ingest body.
- * Pure functions: they take parsed input and return normalized values or throw a
+ * Input validation for the click feedback URL (docs/conversion/form-api.md §4.4) and the conversion
+ * ingest body. Pure functions: they take parsed input and return normalized values or throw a
  * {@link RelayError} naming the field.
  * @module
  */
@@ -16,11 +16,11 @@ import { md5Hex } from "@txad/signing";
 import { invalidField, RelayError } from "./errors.ts";
 import type { ClickAppType, ConvAppType, DeviceKind } from "./ledger.ts";
 
-/** Seed 003 §4.4: app_type on clicks, lower case ("联盟Android为unionandroid"). */
+/** Conversion form API §4.4: app_type on clicks, lower case ("联盟Android为unionandroid"). */
 export const CLICK_APP_TYPES: readonly ClickAppType[] = ["android", "ios", "unionandroid"];
-/** Seed 003 §5.4–5.5: app_type on conversions, upper case recommended ("已兼容大小写"). */
+/** Conversion form API §5.4–5.5: app_type on conversions, upper case recommended ("已兼容大小写"). */
 export const CONV_APP_TYPES: readonly ConvAppType[] = ["IOS", "ANDROID", "UNIONANDROID"];
-/** Seed 003 §6.1: the common conversion types; others exist on allow-lists (§6.2), so any code-shaped value passes. */
+/** Conversion form API §6.1: the common conversion types; others exist on allow-lists (§6.2), so any code-shaped value passes. */
 export const COMMON_CONV_TYPES = [
 	"MOBILEAPP_ACTIVITE",
 	"MOBILEAPP_REGISTER",
@@ -28,8 +28,8 @@ export const COMMON_CONV_TYPES = [
 	"MOBILEAPP_COST",
 ] as const;
 
-// Seed 003 ret -14 ("时间戳不是秒级别"): seconds, at most 10 digits. Anything from 10^11 up is a
-// millisecond timestamp and gets a message that says so.
+// Conversion form API ret -14 (§6.4, "时间戳不是秒级别"): seconds, at most 10 digits. Anything
+// from 10^11 up is a millisecond timestamp and gets a message that says so.
 const SECONDS_PATTERN = /^[1-9][0-9]{0,9}$/;
 const DIGITS_PATTERN = /^[1-9][0-9]{0,19}$/;
 const PRINTABLE_PATTERN = /^[\x21-\x7e]+$/;
@@ -76,7 +76,7 @@ function seconds(field: string, raw: string): number {
 }
 
 /**
- * Validates the query string Tencent appends to the feedback URL (seed 003 §4.3–4.4).
+ * Validates the query string Tencent appends to the feedback URL (conversion form API §4.3–4.4).
  * @param params - the request's query parameters
  * @returns the normalized click; muid lower-cased, app_type lower-cased
  * @throws RelayError `INVALID_FIELD` naming the first bad parameter
@@ -203,8 +203,8 @@ function hashDevice(
 	if (isNonDeviceRawId(raw)) {
 		throw new RelayError(400, "NON_DEVICE_ID", `${kind} is a placeholder, not a device id`, { field: kind });
 	}
-	// Seed 003 §6.5 generate_muid: an IMEI/MEID is 1–15 hex digits, an IDFA is five or more
-	// alphanumeric groups; anything else would hash to a muid no click carries.
+	// Conversion form API §6.5 generate_muid: an IMEI/MEID is 1–15 hex digits, an IDFA is five or
+	// more alphanumeric groups; anything else would hash to a muid no click carries.
 	if (kind === "imei" && detectDeviceIdKind(raw) !== "imei") {
 		throw invalidField("imei", "imei must be 1–15 hex digits (IMEI or MEID)");
 	}

@@ -25,7 +25,7 @@ describe("retryDelaySeconds", () => {
 });
 
 describe("describeTencentRet", () => {
-	it("retries only -12 among the seed's codes", ({ expect }) => {
+	it("retries only -12 among the documented codes", ({ expect }) => {
 		const actions = [-3, -4, -5, -12, -13, -14, -15, -17].map((r) => [r, describeTencentRet(r).action]);
 		expect(actions).toEqual([
 			[-3, "fail"],
@@ -40,7 +40,7 @@ describe("describeTencentRet", () => {
 		expect(describeTencentRet(-42)).toEqual({
 			action: "fail",
 			code: "TENCENT_RET_-42",
-			meaning: "a ret code seed 003 does not list",
+			meaning: "a ret code docs/conversion/form-api.md §6.4 does not list",
 		});
 	});
 });

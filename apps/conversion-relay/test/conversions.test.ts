@@ -49,7 +49,7 @@ describe("POST /conversions", () => {
 		expect(body.id).toMatch(/^[0-9a-f-]{36}$/);
 	});
 
-	it("hashes an IDFA upper-cased (seed 003 §5.7)", async ({ expect }) => {
+	it("hashes an IDFA upper-cased (docs/conversion/form-api.md §5.7)", async ({ expect }) => {
 		const res = await postConversion(
 			conversionBody({ app_type: "ios", imei: undefined, idfa: IDFA.toLowerCase() }),
 		);

@@ -1,13 +1,14 @@
 /**
- * Delivery to the fake Tencent endpoint: the seed-003 form (field order, encstr, value), every
- * ret code and transport failure, retries with their attempt log, and the consumer's
- * exactly-once guarantees under repeated and concurrent messages.
+ * Delivery to the fake Tencent endpoint: the conversion form API's form
+ * (docs/conversion/form-api.md §5; field order, encstr, value), every ret code and transport
+ * failure, retries with their attempt log, and the consumer's exactly-once guarantees under
+ * repeated and concurrent messages.
  * @module
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { computeConversionEncstr } from "@txad/signing";
-import { describe, it } from "vitest";
 import vectors from "@txad/testdata/conversion-encstr.json";
+import { describe, it } from "vitest";
 import { deliverConversion } from "../src/delivery/consumer.ts";
 import { buildGdtFormBody, GDT_FORM_FIELD_ORDER } from "../src/delivery/gdt-form.ts";
 import worker from "../src/index.ts";
@@ -86,7 +87,7 @@ async function runBatch(queue: string, ids: unknown[]) {
 	return getQueueResult(batch, ctx);
 }
 
-describe("seed-003 form body", () => {
+describe("conversion form API body", () => {
 	it("orders fields as §5.5 and signs with @txad/signing's encstr (shared vectors)", ({ expect }) => {
 		for (const v of vectors.cases) {
 			const row = storedRow({
@@ -171,10 +172,10 @@ describe("delivery through the queue", () => {
 		[-14, "conv_time missing or not in seconds"],
 		[-15, "invalid muid"],
 		[-17, "no matching conversion rule"],
-		[-99, "a ret code seed 003 does not list"],
+		[-99, "a ret code docs/conversion/form-api.md §6.4 does not list"],
 	];
 	it.for(permanent)(
-		"fails on ret %i with the seed's meaning, without retrying",
+		"fails on ret %i with the documented meaning, without retrying",
 		async ([ret, meaning], { expect }) => {
 			const appid = freshAppid();
 			await controlFake({ appid, script: [`ret${ret}`] });

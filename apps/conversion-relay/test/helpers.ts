@@ -8,7 +8,7 @@ import { env, SELF } from "cloudflare:test";
 export const TOKEN = "test-ingest-token";
 /** An advertiser with a sign_key in the test SIGN_KEYS. */
 export const ADVERTISER = "20345";
-/** Seed 003 §5.7 test vectors. */
+/** docs/conversion/form-api.md §5.7 test vectors. */
 export const IMEI = "354649050046412";
 export const IMEI_MUID = "b496ec1169770ea274a2b4f42ca4fb71";
 export const IDFA = "1E2DFA89-496A-47FD-9941-DF1FC4E6484A";

@@ -1,7 +1,7 @@
--- RTA management sandbox (seed 001 entities), partitioned by dspid: every account sees only
--- its own rows. int64 ids (bind_id, account_id) are INTEGER: SQLite stores 64-bit integers
--- exactly; src/db.ts writes them with CAST(? AS INTEGER) from decimal text and reads them back
--- with CAST(… AS TEXT), so no id ever passes through a JS number.
+-- RTA management sandbox (docs/rta/management-api.md entities), partitioned by dspid: every account
+-- sees only its own rows. int64 ids (bind_id, account_id) are INTEGER: SQLite stores 64-bit
+-- integers exactly; src/db.ts writes them with CAST(? AS INTEGER) from decimal text and reads them
+-- back with CAST(… AS TEXT), so no id ever passes through a JS number.
 
 -- sign/get, sign/set: the header pairs, in the order they were set. sign/set replaces them all.
 CREATE TABLE signs (

@@ -1,6 +1,7 @@
 /**
- * The sandbox's `code` values. Seed 001 fixes only the sign convention (0 success, > 0 failure,
- * < 0 partial success); the numbers are ours, grouped by kind, and listed in the README.
+ * The sandbox's `code` values. docs/rta/management-api.md 返回通用内容 fixes only the sign convention (0
+ * success, > 0 failure, < 0 partial success); the numbers are ours, grouped by kind, and listed in
+ * the README.
  * @module
  */
 
@@ -16,7 +17,7 @@ export const SandboxCode = {
 	INVALID_PARAM: 1002,
 	/** No such function/operate. */
 	UNKNOWN_FUNCTION: 1003,
-	/** exp, bitmap, filter: listed by seed 001 as in progress, not simulated here. */
+	/** exp, bitmap, filter: listed by the RTA management API as in progress, not simulated here. */
 	NOT_SUPPORTED: 1004,
 	/** The body exceeds 1 MiB. */
 	BODY_TOO_LARGE: 1005,

@@ -1,8 +1,9 @@
 /**
- * The seed-001 response envelope: `{ code, msg, taskid, sandbox, data }`, UTF-8 JSON with the
- * seed's snake_case names, `data` always present, and only the nodes the operation returns
- * (seed 001 完整协议约束: "如对应的功能无传入/传出值，则不提供该节点"). int64 ids are exact JSON
- * numbers and enums integers, as the client writes them (`@txad/rta-admin` api-json).
+ * The RTA management API's response envelope (docs/rta/management-api.md 返回通用内容):
+ * `{ code, msg, taskid, sandbox, data }`, UTF-8 JSON with the schema's snake_case names, `data`
+ * always present, and only the nodes the operation returns (完整协议约束:
+ * "如对应的功能无传入/传出值，则不提供该节点"). int64 ids are exact
+ * JSON numbers and enums integers, as the client writes them (`@txad/rta-admin` api-json).
  * @module
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";

@@ -1,6 +1,7 @@
 /**
  * The sandbox's failures: one class carrying the envelope `code`, thrown by handlers and turned
- * into the seed-001 envelope in one place (src/handlers/rta.ts).
+ * into the RTA management API envelope (docs/rta/management-api.md 返回通用内容) in one place
+ * (src/handlers/rta.ts).
  * @module
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";

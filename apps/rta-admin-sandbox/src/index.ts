@@ -1,6 +1,6 @@
 /**
- * `@txad/rta-admin-sandbox`: the RTA management API (seed 001) simulated over D1, so
- * integrations can be tested without touching production (upstream sandbox mode is "not yet
+ * `@txad/rta-admin-sandbox`: the RTA management API (docs/rta/management-api.md) simulated over D1,
+ * so integrations can be tested without touching production (upstream sandbox mode is "not yet
  * supported"). Same URLs, bodies, rules and envelope; every answer says `sandbox: true`.
  * @module
  */

@@ -1,5 +1,6 @@
 /**
- * The route table: one route per seed-001 URL shape; anything else is a 404 envelope.
+ * The route table: one route per URL shape of the RTA management API
+ * (docs/rta/management-api.md API请求约定); anything else is a 404 envelope.
  * @module
  */
 import { AutoRouter, type IRequest } from "itty-router";

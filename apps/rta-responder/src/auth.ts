@@ -1,6 +1,6 @@
 /**
- * Who may call what: Tencent's registered header pairs on `/rta` (rta-http.md "Header
- * signature": static key/value pairs, not cryptographic, compared in constant time), and a
+ * Who may call what: Tencent's registered header pairs on `/rta` (docs/rta/http-behaviour.md
+ * "Header signature": static key/value pairs, not cryptographic, compared in constant time), and a
  * bearer token on `/admin/*`.
  * @module
  */
@@ -11,7 +11,7 @@ import type { HeaderPair, Settings, SignCheck } from "./settings.ts";
 /**
  * Whether a request carries the registered headers. Every configured pair is compared (no early
  * exit), each in constant time; during the grace window the previous set is accepted too,
- * because `sign/set` changes propagate over hours (rta-http.md).
+ * because `sign/set` changes propagate over hours (docs/rta/http-behaviour.md "Header signature").
  * @param headers - request headers
  * @param sign - the configured check
  * @param nowMs - epoch ms

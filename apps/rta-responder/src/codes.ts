@@ -1,11 +1,12 @@
 /**
- * The `code` values the responder answers (rta-wire.md RtaResponse #2: 0 = take this traffic per
- * the listed strategies, anything else = refuse all). Each refusal has its own code so Tencent's
- * debug tool, our logs and load tests can tell *why* a device was refused.
+ * The `code` values the responder answers (docs/rta/wire-protocol.md RtaResponse #2: 0 = take this
+ * traffic per the listed strategies, anything else = refuse all). Each refusal has its own code so
+ * Tencent's debug tool, our logs and load tests can tell *why* a device was refused.
  *
  * Invariant: code 0 is only ever sent together with at least one out_target_id. Returning 0
  * with no (or unregistered) strategy ids means "take everything" on the platform side
- * (rta-http.md), so a decision that selects nothing is a refusal, never 0.
+ * (docs/rta/http-behaviour.md "Requests and answers"), so a decision that selects nothing is a
+ * refusal, never 0.
  * @module
  */
 

@@ -1,6 +1,7 @@
 /**
- * `@txad/rta-responder`: answers Tencent RTA requests (rta-wire.md, rta-http.md) from audience
- * records and a strategy config in Workers KV, with an admin API to manage both.
+ * `@txad/rta-responder`: answers Tencent RTA requests (docs/rta/wire-protocol.md,
+ * docs/rta/http-behaviour.md) from audience records and a strategy config in Workers KV, with an
+ * admin API to manage both.
  * @module
  */
 import { env } from "cloudflare:workers";

@@ -10,7 +10,7 @@ import { ResponderError } from "./errors.ts";
 /** A header name (lower-case) and the value it must carry. */
 export type HeaderPair = readonly [name: string, value: string];
 
-/** The RTA header-signature check (rta-http.md "Header signature"). */
+/** The RTA header-signature check (docs/rta/http-behaviour.md "Header signature"). */
 export interface SignCheck {
 	/** The registered set; null = no check (open). */
 	current: readonly HeaderPair[] | null;
@@ -35,9 +35,9 @@ export interface Settings {
 	adminToken: string | undefined;
 }
 
-/** Seed 000 《RTA准入申请表》 缓存时间: 下限1小时，上限24小时. */
+/** docs/rta/admission.md 《RTA准入申请表》 缓存时间: 下限1小时，上限24小时. */
 export const PLATFORM_CACHE_TIME_MIN = 3600;
-/** Seed 000: the upper bound, 24 h. */
+/** RTA admission guide 缓存时间: the upper bound, 24 h. */
 export const PLATFORM_CACHE_TIME_MAX = 86_400;
 /** KV rejects cacheTtl below 30 s. */
 export const KV_MIN_CACHE_TTL = 30;
@@ -121,7 +121,8 @@ export function parseSettings(raw: Raw): Settings {
 	if (modeRaw === "device_id") mode = { kind: "device_id" };
 	else if (modeRaw === "openid") {
 		const appid = (raw.OPENID_APPID ?? "").trim();
-		if (appid === "") throw notConfigured("OPENID_APPID", "openid mode needs OPENID_APPID (seed 000: appid)");
+		if (appid === "")
+			throw notConfigured("OPENID_APPID", "openid mode needs OPENID_APPID (docs/rta/admission.md: appid)");
 		mode = { kind: "openid", appid };
 	} else throw notConfigured("INTERACTION_MODE", `must be "device_id" or "openid", got "${modeRaw}"`);
 
@@ -163,7 +164,8 @@ function int(raw: Raw, key: (typeof KEYS)[number], fallback: number, min: number
 	return n;
 }
 
-// rta-http.md: the registered set is static header key/value pairs; an empty set disables the check.
+// docs/rta/http-behaviour.md "Header signature": the registered set is static header key/value
+// pairs; an empty set disables the check.
 function headerSet(text: string | undefined, key: (typeof KEYS)[number]): HeaderPair[] | null {
 	const t = (text ?? "").trim();
 	if (t === "") return null;

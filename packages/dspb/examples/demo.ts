@@ -1,6 +1,6 @@
 /**
- * Builds a signed DSP-B ad request for seed 002's Android example and prints it, then shows
- * what a click_link looks like once its macros are filled.
+ * Builds a signed DSP-B ad request for the Android example of docs/dspb/protocol.md (请求示例) and
+ * prints it, then shows what a click_link looks like once its macros are filled.
  *
  *   npx tsx packages/dspb/examples/demo.ts          # from the repo root
  *   DSPB_SECRET=… npm run demo -w @txad/dspb        # with your own secret
@@ -54,7 +54,7 @@ console.log(
 	fillClickLink(clickLink, { sld: 0, width: 360, height: 200, down: { x: 120, y: 80 } }),
 );
 
-// A request that breaks the seed's rules is refused before signing, naming each field.
+// A request that breaks the guide's rules is refused before signing, naming each field.
 const issues = validateAdRequest({
 	pos: { id: 1, ad_count: 12 },
 	media: { app_id: "1", app_bundle_id: "com.test" },

@@ -11,19 +11,19 @@ export type DspbErrorCode =
 	| "MISSING_FIELD"
 	/** A field has the wrong type, range, length or format; `field` names it. */
 	| "INVALID_FIELD"
-	/** A field the seed does not define, or one that belongs to the other OS. */
+	/** A field the DSP-B guide (docs/dspb/protocol.md) does not define, or one that belongs to the other OS. */
 	| "UNKNOWN_FIELD"
-	/** Two fields that the seed forbids together (support_pkg with query). */
+	/** Two fields that the guide forbids together (support_pkg with query). */
 	| "CONFLICTING_FIELDS"
-	/** No usable device identifier (seed 002 device 注 (1) Android / (2) iOS). */
+	/** No usable device identifier (DSP-B guide device 注 (1) Android / (2) iOS). */
 	| "MISSING_DEVICE_ID"
-	/** The ad server answered with `ret` ≠ 0; `ret` and `retMeaning` carry the seed's table row. */
+	/** The ad server answered with `ret` ≠ 0; `ret` and `retMeaning` carry the guide's table row. */
 	| "API_ERROR"
 	/** The ad server answered with a status other than 200, also after the one allowed retry. */
 	| "HTTP_ERROR"
-	/** `fetch` itself failed (network error, timeout, abort); the seed allows no retry here. */
+	/** `fetch` itself failed (network error, timeout, abort); the guide allows no retry here. */
 	| "NETWORK_ERROR"
-	/** The response is not the JSON shape the seed describes; `field` names the path. */
+	/** The response is not the JSON shape the guide describes; `field` names the path. */
 	| "INVALID_RESPONSE"
 	/** An RSA public key could not be parsed or is too small for the price. */
 	| "INVALID_KEY";
@@ -34,7 +34,7 @@ export interface DspbIssue {
 	readonly code: DspbErrorCode;
 	/** Dotted path of the field at fault, e.g. `pos.ad_count`. */
 	readonly field: string;
-	/** Human-readable explanation, quoting the seed's rule. */
+	/** Human-readable explanation, quoting the guide's rule. */
 	readonly message: string;
 }
 
@@ -73,7 +73,7 @@ export class DspbError extends Error {
 	readonly issues: readonly DspbIssue[];
 	/** `ret` from the ad server (`API_ERROR` only). */
 	readonly ret: number | undefined;
-	/** The seed's meaning of `ret` from its 广告请求返回码列表, when listed. */
+	/** The guide's meaning of `ret` from its 广告请求返回码列表, when listed. */
 	readonly retMeaning: string | undefined;
 	/** `msg` from the ad server (`API_ERROR` only). */
 	readonly msg: string | undefined;

@@ -20,7 +20,7 @@ function scripted(answers: Array<{ status: number; body?: string } | Error>) {
 
 const request = () => buildAdRequest({ secret: SECRET }, seedAndroid);
 
-describe("fetchAds: seed 002 retry rule (retry once only on non-200)", () => {
+describe("fetchAds: docs/dspb/protocol.md retry rule (retry once only on non-200)", () => {
 	it("200 at once: one call, ads parsed, headers and GET sent", async ({ expect }) => {
 		const req = await request();
 		const { fetch, calls } = scripted([{ status: 200, body: SEED_NATIVE_RESPONSE }]);

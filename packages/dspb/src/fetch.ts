@@ -1,13 +1,14 @@
 /**
- * Sends a built ad request and applies seed 002's retry rule: on an HTTP status other than 200,
- * retry at once but only once; never retry anything else (network errors, timeouts, ret ≠ 0).
+ * Sends a built ad request and applies the retry rule of docs/dspb/protocol.md (响应处理流程): on an HTTP
+ * status other than 200, retry at once but only once; never retry anything else (network errors,
+ * timeouts, ret ≠ 0).
  * @module
  */
 import { DspbError } from "./errors.ts";
 import type { DspbAdRequest } from "./request.ts";
 import { type DspbAd, parseAdResponse } from "./response.ts";
 
-/** Seed 002 超时时间: "广告请求超时时间建议设置1秒". */
+/** DSP-B guide 超时时间: "广告请求超时时间建议设置1秒". */
 export const DSPB_AD_REQUEST_TIMEOUT_MS = 1000;
 
 /** The `fetch` shape this package needs (the global one, or a test double). */
@@ -31,7 +32,7 @@ export interface FetchAdsResult {
 	readonly attempts: 1 | 2;
 }
 
-/** What may be reported, and how a failure of each may be retried (seed 002, each 响应处理流程). */
+/** What may be reported, and how a failure of each may be retried (DSP-B guide, each 响应处理流程). */
 export type DspbExchangeKind =
 	| "ad_request"
 	| "impression"
@@ -42,7 +43,7 @@ export type DspbExchangeKind =
 	| "loss_notice";
 
 /**
- * The status that counts as success for each exchange (seed 002 响应处理流程 sections). Clicks
+ * The status that counts as success for each exchange (DSP-B guide 响应处理流程 sections). Clicks
  * on web ads (interact_type 0) answer 302, on download ads 200.
  * @param kind - the exchange
  * @param interactType - the ad's interact_type (clicks only)
@@ -53,9 +54,9 @@ export function expectedStatus(kind: DspbExchangeKind, interactType?: 0 | 1): nu
 }
 
 /**
- * Seed 002's retry rule for every exchange: retry at once, at most once, only when the status is
- * not the expected one; win/loss notices are never retried (竞胜/竞败上报: 其他异常情况,不允许重试).
- * Use `redirect: "manual"` when sending clicks so a 302 stays visible.
+ * The DSP-B guide's retry rule for every exchange: retry at once, at most once, only when the
+ * status is not the expected one; win/loss notices are never retried (竞胜/竞败上报: 其他异常情况,不允许重试). Use
+ * `redirect: "manual"` when sending clicks so a 302 stays visible.
  * @param kind - the exchange
  * @param status - the HTTP status received
  * @param attempt - attempts made so far, including this one (1 after the first)

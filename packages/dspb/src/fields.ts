@@ -1,6 +1,6 @@
 /**
- * Field tables for the request objects of seed 002 "广告请求接口-请求数据": one row per field,
- * in the seed's table order, which is also the order the JSON text is written in (the seed's
+ * Field tables for the request objects of docs/dspb/protocol.md 广告请求接口 "请求数据": one row per field,
+ * in the guide's table order, which is also the order the JSON text is written in (the guide's
  * request examples follow it). Validation and serialization both read these tables, so a field
  * cannot be checked one way and sent another.
  * @module
@@ -11,9 +11,9 @@ export type Check = (value: unknown) => string | undefined;
 
 /** One row of a field table. */
 export interface FieldSpec {
-	/** The seed marks the field 必填. */
+	/** The guide marks the field 必填. */
 	readonly required?: boolean;
-	/** The seed restricts the field to one OS (仅限安卓设备 / 仅限iOS设备). */
+	/** The guide restricts the field to one OS (仅限安卓设备 / 仅限iOS设备). */
 	readonly only?: "android" | "ios";
 	/** Type, range and format check. */
 	readonly check: Check;
@@ -50,13 +50,13 @@ export const str =
 			? undefined
 			: expected;
 
-/** 32 lower-case hex characters, the seed's form for every *_md5 field (摘要小写,32位). */
+/** 32 lower-case hex characters, the guide's form for every *_md5 field (摘要小写,32位). */
 export const md5Hex: Check = str(/^[0-9a-f]{32}$/, "32 lower-case hex characters (an MD5 digest)");
 
 /** A string of exactly n characters. */
 export const length = (n: number): Check => str(new RegExp(`^.{${n}}$`, "u"), `a string of ${n} characters`);
 
-/** Decimal digits in a string (the seed sends byte counts and seconds as strings). */
+/** Decimal digits in a string (the guide sends byte counts and seconds as strings). */
 export const digits: Check = str(/^[0-9]+$/, "a string of decimal digits");
 
 /** A positive int64: a safe integer, a bigint, or a digit string. */
@@ -104,7 +104,7 @@ export function isIpAddress(ip: string): boolean {
 export const ip: Check = (v) =>
 	typeof v === "string" && isIpAddress(v) ? undefined : "an IPv4 or IPv6 address like 14.17.22.37";
 
-/** Seed 002 network.ua: "需包含Mozilla或Dalvik". */
+/** DSP-B guide network.ua: "需包含Mozilla或Dalvik". */
 export const userAgent: Check = str(
 	/Mozilla|Dalvik/,
 	'a WebView User-Agent containing "Mozilla" or "Dalvik"',
@@ -114,7 +114,7 @@ export const userAgent: Check = str(
 export const nonNegative: Check = (v) =>
 	typeof v === "number" && Number.isFinite(v) && v >= 0 ? undefined : "a finite number ≥ 0";
 
-/** Seed 002 pos JSON对象, in table order. */
+/** DSP-B guide pos JSON对象, in table order. */
 export const POS_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	id: { required: true, check: positiveInt64 },
 	ad_count: { required: true, check: int(1, 10) },
@@ -130,14 +130,14 @@ export const POS_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	query: { check: str() },
 };
 
-/** Seed 002 media JSON对象. */
+/** DSP-B guide media JSON对象. */
 export const MEDIA_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	app_id: { required: true, check: str() },
 	app_bundle_id: { required: true, check: str() },
 };
 
 /**
- * Seed 002 device JSON对象, in table order. `manufacturer` is required on Android only, which
+ * DSP-B guide device JSON对象, in table order. `manufacturer` is required on Android only, which
  * validation enforces separately.
  */
 export const DEVICE_FIELDS: Readonly<Record<string, FieldSpec>> = {
@@ -171,14 +171,14 @@ export const DEVICE_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	time_zone: { only: "ios", check: str(/^[+-]?[0-9]+$/, 'an offset in seconds, like "28800"') },
 	wx_api_ver: { only: "android", check: int(0, Number.MAX_SAFE_INTEGER) },
 	wx_installed: { only: "ios", check: bool },
-	// Android sends an int64, iOS a string (seed: "Android端为int64,iOS端为string"); checked per OS.
+	// Android sends an int64, iOS a string (DSP-B guide: "Android端为int64,iOS端为string"); checked per OS.
 	opensdk_ver: { check: () => undefined },
 	mac: { check: str() },
 	wifiname: { check: str() },
 	sd_free_space: { check: digits },
 };
 
-/** Seed 002 device 注 (2): the ten fields that replace idfa / idfa_md5 on iOS, all or nothing. */
+/** DSP-B guide device 注 (2): the ten fields that replace idfa / idfa_md5 on iOS, all or nothing. */
 export const IOS_DEVICE_INFO_FIELDS = [
 	"device_start_sec",
 	"device_name_md5",
@@ -192,10 +192,10 @@ export const IOS_DEVICE_INFO_FIELDS = [
 	"time_zone",
 ] as const;
 
-/** Seed 002 device 注 (1): at least one of these on Android. */
+/** DSP-B guide device 注 (1): at least one of these on Android. */
 export const ANDROID_DEVICE_ID_FIELDS = ["imei", "imei_md5", "android_id", "android_id_md5", "oaid"] as const;
 
-/** Seed 002 network JSON对象. */
+/** DSP-B guide network JSON对象. */
 export const NETWORK_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	connect_type: { required: true, check: oneOf(0, 1, 2, 3, 4, 5, 6, 7, 8) },
 	carrier: { required: true, check: oneOf(0, 1, 2, 3) },
@@ -203,7 +203,7 @@ export const NETWORK_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	ua: { required: true, check: userAgent },
 };
 
-/** Seed 002 geo JSON对象, plus `coord_time` which the seed's request examples send. */
+/** DSP-B guide geo JSON对象, plus `coord_time` which the guide's request examples send. */
 export const GEO_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	lat: { check: int(-90_000_000, 90_000_000) },
 	lng: { check: int(-180_000_000, 180_000_000) },

@@ -1,5 +1,5 @@
 /**
- * `@txad/dspb`: server-to-server ads from 优量汇 DSP-B (seed 002) for publishers: typed,
+ * `@txad/dspb`: server-to-server ads from 优量汇 DSP-B (docs/dspb/protocol.md) for publishers: typed,
  * validated, signed requests; response parsing; report-URL macros; auction price encryption.
  * Pure TS and WebCrypto, identical in Node and workerd.
  * @module

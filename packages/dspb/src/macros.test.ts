@@ -23,7 +23,7 @@ function rejects(fn: () => unknown, field: string) {
 	return false;
 }
 
-/** Every click macro of seed 002 点击上报-请求数据, in table order, as `name=value` pairs. */
+/** Every click macro of docs/dspb/protocol.md 点击上报-请求数据, in table order, as `name=value` pairs. */
 const ALL_CLICK_MACROS = [
 	"__REQ_WIDTH__",
 	"__REQ_HEIGHT__",
@@ -52,7 +52,7 @@ const filled = (url: string) =>
 	);
 
 describe("fillClickLink", () => {
-	it("reproduces the seed's 点击上报-请求示例 from the seed's click_link", ({ expect }) => {
+	it("reproduces the guide's 点击上报-请求示例 from the guide's click_link", ({ expect }) => {
 		const [ad] = parseAdResponse(SEED_NATIVE_RESPONSE, "8050018672826551");
 		if (!ad) throw new Error("no ad");
 		const url = fillClickLink(ad.click_link, {
@@ -182,8 +182,8 @@ describe("fillVideoViewLink", () => {
 		status: 0,
 	};
 
-	it("fills the seed example's values (vt 15, bt 0, et 5, bf 1, ef 0, …)", ({ expect }) => {
-		// Seed 002 视频播放信息上报-请求示例 decodes to exactly this object.
+	it("fills the guide example's values (vt 15, bt 0, et 5, bf 1, ef 0, …)", ({ expect }) => {
+		// DSP-B guide 视频播放信息上报-请求示例 decodes to exactly this object.
 		expect(video(fillVideoViewLink(template, base))).toEqual({
 			vt: "15",
 			bt: "0",

@@ -1,12 +1,12 @@
 /**
- * Macro filling for the report URLs in an ad: click_link (seed 002 点击上报-请求数据),
+ * Macro filling for the report URLs in an ad: click_link (docs/dspb/protocol.md 点击上报-请求数据),
  * video_view_link (视频播放信息上报), win_notice_url (竞胜上报) and loss_notice_url (竞败上报).
  * @module
  */
 import { DspbError } from "./errors.ts";
 import type { AuctionPriceEncryptor } from "./rsa.ts";
 
-/** Seed 002 点击上报: "如无法获取坐标时,请替换为-999". */
+/** DSP-B guide 点击上报: "如无法获取坐标时,请替换为-999". */
 export const UNKNOWN_COORDINATE = -999;
 
 /** A point in the ad container: dp on Android, pt on iOS, origin at its top-left corner. */
@@ -25,9 +25,9 @@ interface ClickCommon {
 	down?: ClickPoint;
 	/** __UP_X__ / __UP_Y__: finger up. */
 	up?: ClickPoint;
-	/** __REQ_WIDTH__: appears in the seed's click_link examples (not its macro table). */
+	/** __REQ_WIDTH__: appears in the guide's click_link examples (not its macro table). */
 	reqWidth?: number;
-	/** __REQ_HEIGHT__: appears in the seed's click_link examples (not its macro table). */
+	/** __REQ_HEIGHT__: appears in the guide's click_link examples (not its macro table). */
 	reqHeight?: number;
 }
 
@@ -54,7 +54,7 @@ export type ClickMacroInput =
 	| (ClickCommon & {
 			/** 摇一摇. */
 			sld: 2;
-			/** Decides the scaling: Android ×100, iOS ×980, then truncated (seed: 乘以…取整). */
+			/** Decides the scaling: Android ×100, iOS ×980, then truncated (DSP-B guide: 乘以…取整). */
 			os: "android" | "ios";
 			/** Peak acceleration in the OS's native unit. */
 			maxAcceleration: Acceleration;
@@ -127,7 +127,7 @@ export function fillClickLink(clickLink: string, input: ClickMacroInput): string
 	if (input.sld === 2) {
 		if (input.os !== "android" && input.os !== "ios")
 			throw fieldError("os", 'os must be "android" or "ios" for a shake click');
-		// Seed 002: Android reports m/s², iOS reports G; "Android端乘以100取整,iOS端乘以980取整".
+		// DSP-B guide: Android reports m/s², iOS reports G; "Android端乘以100取整,iOS端乘以980取整".
 		const scale = input.os === "android" ? 100 : 980;
 		for (const axis of ["x", "y", "z"] as const) {
 			const macro = `__${axis.toUpperCase()}_MAX_ACC__`;
@@ -146,7 +146,7 @@ export function fillClickLink(clickLink: string, input: ClickMacroInput): string
 	return replaceAll(url, values);
 }
 
-/** One finished (or stopped) playback of a video ad (seed 002 视频播放信息上报). */
+/** One finished (or stopped) playback of a video ad (DSP-B guide 视频播放信息上报). */
 export interface VideoViewMacroInput {
 	/** __VIDEO_TIME__: total length, seconds. */
 	videoTime: number;
@@ -200,20 +200,20 @@ export function fillVideoViewLink(videoViewLink: string, input: VideoViewMacroIn
 }
 
 /**
- * __AUCTION_LOSS__ (seed 002 竞败上报): 1 lost the auction (the only kind the platform
+ * __AUCTION_LOSS__ (DSP-B guide 竞败上报): 1 lost the auction (the only kind the platform
  * discloses), 2 no ad returned (no fill, timeout), 101 returned but not in the auction, 10001 other.
  */
 export type AuctionLossReason = 1 | 2 | 101 | 10001;
 
 /**
- * __AUCTION_SEAT_ID__ (seed 002 竞败上报): 1 another 优量汇 non-bidding slot, 2 a third-party
+ * __AUCTION_SEAT_ID__ (DSP-B guide 竞败上报): 1 another 优量汇 non-bidding slot, 2 a third-party
  * ADN, 3 the publisher's own advertiser, 4 another 优量汇 bidding slot.
  */
 export type AuctionSeatId = 1 | 2 | 3 | 4;
 
-/** Seed 002 竞败上报 __AUCTION_LOSS__ enum. */
+/** DSP-B guide 竞败上报 __AUCTION_LOSS__ enum. */
 export const AUCTION_LOSS_REASONS: readonly AuctionLossReason[] = [1, 2, 101, 10001];
-/** Seed 002 竞败上报 __AUCTION_SEAT_ID__ enum. */
+/** DSP-B guide 竞败上报 __AUCTION_SEAT_ID__ enum. */
 export const AUCTION_SEAT_IDS: readonly AuctionSeatId[] = [1, 2, 3, 4];
 
 async function encryptedPrice(
@@ -222,7 +222,7 @@ async function encryptedPrice(
 ): Promise<string> {
 	if (encryptor === undefined)
 		throw fieldError("encryptor", "an AuctionPriceEncryptor is required to send a price");
-	// Seed: RSA, then base64, then URL encoding (base64's + / = must not reach the server raw).
+	// DSP-B guide: RSA, then base64, then URL encoding (base64's + / = must not reach the server raw).
 	return encodeURIComponent(await encryptor.encryptPrice(priceFen));
 }
 
@@ -243,7 +243,7 @@ export async function fillWinNoticeUrl(
 	return replaceAll(url, { __AUCTION_PRICE__: await encryptedPrice(input.encryptor, input.priceFen) });
 }
 
-/** What to report in a loss notice; every macro is optional in the seed. */
+/** What to report in a loss notice; every macro is optional in the DSP-B guide. */
 export interface LossNoticeInput {
 	/** __AUCTION_LOSS__. */
 	reason?: AuctionLossReason;
@@ -260,7 +260,7 @@ export interface LossNoticeInput {
  * @param lossNoticeUrl - `ad.loss_notice_url`
  * @param input - reason, winner seat and optionally the winner's price
  * @returns the URL to GET
- * @throws DspbError `INVALID_FIELD` for a value outside the seed's enums
+ * @throws DspbError `INVALID_FIELD` for a value outside the guide's enums
  * @example await fillLossNoticeUrl(ad.loss_notice_url, { reason: 1, seatId: 2, priceFen: 900, encryptor })
  */
 export async function fillLossNoticeUrl(lossNoticeUrl: string, input: LossNoticeInput): Promise<string> {

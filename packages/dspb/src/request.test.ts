@@ -1,6 +1,6 @@
 import { verifyDspbSign } from "@txad/signing";
-import { describe, it } from "vitest";
 import dspbSign from "@txad/testdata/dspb-sign.json";
+import { describe, it } from "vitest";
 import { isDspbError } from "./errors.ts";
 import { SECRET, seedAndroid, seedIos } from "./request.testdata.ts";
 import { buildAdRequest, type DspbAdRequestInput } from "./request.ts";
@@ -28,20 +28,20 @@ function ourParams(url: string): Record<string, string> {
 	return out;
 }
 
-describe("buildAdRequest: the seed's request examples", () => {
+describe("buildAdRequest: the request examples of docs/dspb/protocol.md", () => {
 	const examples = [
 		{ name: "android native", input: seedAndroid, url: SEED_ANDROID_REQUEST_URL },
 		{ name: "ios rewarded video", input: seedIos, url: SEED_IOS_REWARDED_REQUEST_URL },
 	];
 	it.for(examples)(
-		"$name: pos, media, device, geo are the seed's JSON text",
+		"$name: pos, media, device, geo are the guide's JSON text",
 		async ({ input, url }, { expect }) => {
 			const req = await buildAdRequest({ secret: SECRET, endpoint: "http://mi.gdt.qq.com/api/v3" }, input);
 			const seed = seedParams(url);
 			const ours = ourParams(req.url);
 			expect(req.url.startsWith("http://mi.gdt.qq.com/api/v3?api_version=3.0&pos=")).toBe(true);
 			expect(ours.api_version).toBe(seed.api_version);
-			// Seed example 1 has a stray space after "id": in its pos text; JSON-wise it is the same.
+			// Guide example 1 has a stray space after "id": in its pos text; JSON-wise it is the same.
 			expect(ours.pos).toBe(seed.pos?.replace(" ", ""));
 			expect(ours.media).toBe(seed.media);
 			expect(ours.device).toBe(seed.device);
@@ -74,7 +74,7 @@ describe("buildAdRequest: the seed's request examples", () => {
 });
 
 describe("buildAdRequest: query layout", () => {
-	it("orders parameters as the seed's table and URL-encodes every value", async ({ expect }) => {
+	it("orders parameters as the guide's table and URL-encodes every value", async ({ expect }) => {
 		const req = await buildAdRequest(
 			{ secret: SECRET },
 			{ ...seedAndroid, supportAppStore: true, tmax: 300 },
@@ -110,7 +110,7 @@ describe("buildAdRequest: query layout", () => {
 		}
 	});
 
-	it("writes the caller's key order out in the seed's table order", async ({ expect }) => {
+	it("writes the caller's key order out in the guide's table order", async ({ expect }) => {
 		const shuffled = {
 			...seedAndroid,
 			media: { app_bundle_id: "com.test.android", app_id: "1104241296" },

@@ -1,6 +1,6 @@
 /**
- * Valid ad requests built from seed 002's request examples (广告请求接口-请求示例), with the
- * network ip and ua that the v3.16+ network table requires and the examples predate.
+ * Valid ad requests built from the request examples of docs/dspb/protocol.md (广告请求接口, 请求示例), with
+ * the network ip and ua that the v3.16+ network table requires and the examples predate.
  * @module
  */
 import type { DspbAdRequestInput } from "./request.ts";
@@ -11,7 +11,7 @@ export const ANDROID_UA =
 	"Mozilla/5.0 (Linux; U; Android 4.4.4; zh-cn; MI 4LTE Build/KTU84P) AppleWebKit/537.36";
 export const IOS_UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 8_3 like Mac OS X) AppleWebKit/600.1.4";
 
-/** Seed example 1 as typed objects, plus the ip and ua the v3.16+ network table requires. */
+/** Guide example 1 as typed objects, plus the ip and ua the v3.16+ network table requires. */
 export const seedAndroid: DspbAdRequestInput = {
 	pos: { id: 8050018672826551, ad_count: 2 },
 	media: { app_id: "1104241296", app_bundle_id: "com.test.android" },
@@ -33,7 +33,7 @@ export const seedAndroid: DspbAdRequestInput = {
 	timeStamp: 1662452225866,
 };
 
-/** Seed example 2 (iOS rewarded video, landscape). */
+/** Guide example 2 (iOS rewarded video, landscape). */
 export const seedIos: DspbAdRequestInput = {
 	pos: { id: 7010037942894023, ad_count: 1 },
 	media: { app_id: "1104238667", app_bundle_id: "com.test.ios" },

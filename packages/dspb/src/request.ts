@@ -1,6 +1,6 @@
 /**
- * Builds a signed DSP-B ad request (seed 002 "广告请求接口"): each object is serialized once,
- * that exact text is signed, and the same text is URL-encoded into the GET query.
+ * Builds a signed DSP-B ad request (docs/dspb/protocol.md "广告请求接口"): each object is serialized
+ * once, that exact text is signed, and the same text is URL-encoded into the GET query.
  * @module
  */
 import { signDspbRequest } from "@txad/signing";
@@ -16,10 +16,10 @@ import {
 import type { DspbDevice, DspbGeo, DspbMedia, DspbNetwork, DspbPos } from "./types.ts";
 import { type DspbValidationOptions, validateAdRequest } from "./validate.ts";
 
-/** The ad request address used in the seed's request examples, over HTTPS (seed: 已全面支持https). */
+/** The ad request address used in the guide's request examples, over HTTPS (DSP-B guide: 已全面支持https). */
 export const DSPB_ENDPOINT = "https://mi.gdt.qq.com/api/v3";
 
-/** The `api_version` the seed's examples send (seed: 目前仅支持3.0及以上版本). */
+/** The `api_version` the guide's examples send (DSP-B guide: 目前仅支持3.0及以上版本). */
 export const DSPB_API_VERSION = "3.0";
 
 /** Publisher-level settings, fixed for a deployment. */
@@ -31,7 +31,7 @@ export interface DspbClientConfig {
 	/** `api_version`; defaults to {@link DSPB_API_VERSION}. Must be 3.0 or later. */
 	apiVersion?: string;
 	/**
-	 * How `pos.support_pkg` is written. The seed types it "string" but shows the format
+	 * How `pos.support_pkg` is written. The guide types it "string" but shows the format
 	 * `["com.a","com.b"]`; "array" (default) writes a JSON array, "string" writes that array's
 	 * JSON text as a JSON string.
 	 */
@@ -62,7 +62,7 @@ export interface DspbAdRequestInput extends DspbValidationOptions {
 	referer?: string;
 }
 
-/** The query parameters exactly as sent, before URL encoding, in the seed's table order. */
+/** The query parameters exactly as sent, before URL encoding, in the guide's table order. */
 export interface DspbRequestParams {
 	api_version: string;
 	support_app_store?: "1";
@@ -80,7 +80,7 @@ export interface DspbRequestParams {
 export interface DspbAdRequest {
 	/** Full URL with the URL-encoded query. */
 	readonly url: string;
-	/** Always GET (seed: 使用GET方法). */
+	/** Always GET (DSP-B guide: 使用GET方法). */
 	readonly method: "GET";
 	/** X-Forwarded-For, User-Agent and, when given, Referer. */
 	readonly headers: Readonly<Record<string, string>>;
@@ -99,7 +99,7 @@ function serialize(
 ): string {
 	const record = value as Record<string, unknown>;
 	const parts: string[] = [];
-	// Table order, not the caller's key order: the seed's examples are written in it, and a
+	// Table order, not the caller's key order: the guide's examples are written in it, and a
 	// fixed order makes the signed text reproducible.
 	for (const key of Object.keys(table)) {
 		const v = record[key];
@@ -129,9 +129,13 @@ function checkConfig(config: DspbClientConfig): { endpoint: URL; apiVersion: str
 	const apiVersion = config.apiVersion ?? DSPB_API_VERSION;
 	const m = /^([0-9]+)\.[0-9]+(\.[0-9]+)?$/.exec(apiVersion);
 	if (!m || Number(m[1]) < 3) {
-		throw new DspbError("INVALID_FIELD", "api_version must be 3.0 or later (seed: 目前仅支持3.0及以上版本)", {
-			field: "api_version",
-		});
+		throw new DspbError(
+			"INVALID_FIELD",
+			"api_version must be 3.0 or later (DSP-B guide: 目前仅支持3.0及以上版本)",
+			{
+				field: "api_version",
+			},
+		);
 	}
 	let endpoint: URL;
 	try {
@@ -151,7 +155,7 @@ function checkConfig(config: DspbClientConfig): { endpoint: URL; apiVersion: str
  * @param input - the slot, app, device, network and optional geo
  * @returns the URL, headers and the exact signed parameter texts
  * @throws DspbError with the first issue's code and field (all issues in `issues`) when the
- *   request breaks a rule of seed 002; nothing is signed or sent then
+ *   request breaks a rule of the DSP-B guide; nothing is signed or sent then
  * @example
  * const req = await buildAdRequest({ secret }, { pos, media, device, network });
  * const res = await fetch(req.url, { method: req.method, headers: req.headers });
@@ -187,7 +191,7 @@ export async function buildAdRequest(
 		sign,
 		...(input.tmax === undefined ? {} : { tmax: String(input.tmax) }),
 	};
-	// encodeURIComponent escapes every reserved character, as the seed's first example does
+	// encodeURIComponent escapes every reserved character, as the guide's first example does
 	// ({ → %7B, " → %22, : → %3A, , → %2C); the server decodes back to the signed text.
 	const query = Object.entries(params)
 		.map(([k, v]) => `${k}=${encodeURIComponent(v as string)}`)

@@ -13,7 +13,7 @@ function caught(fn: () => unknown): unknown {
 	return undefined;
 }
 
-describe("parseAdResponse: the seed's response examples", () => {
+describe("parseAdResponse: the response examples of docs/dspb/protocol.md", () => {
 	it("原生图文广告: one web ad and one download ad", ({ expect }) => {
 		const ads = parseAdResponse(SEED_NATIVE_RESPONSE, "8050018672826551");
 		expect(ads).toHaveLength(2);
@@ -23,7 +23,7 @@ describe("parseAdResponse: the seed's response examples", () => {
 		expect(ads[0]?.click_link).toContain("__DOWN_X__");
 		expect(ads[0]?.impression_link.startsWith("http://v.gdt.qq.com/gdt_stats.fcg?")).toBe(true);
 		expect(ads[1]?.title).toBe("沙城传说");
-		// conversion_link is a field the seed does not document; it stays in raw only.
+		// conversion_link is a field the guide does not document; it stays in raw only.
 		expect(ads[1]).not.toHaveProperty("conversion_link");
 		expect(ads[1]?.raw.conversion_link).toContain("t.gdt.qq.com/conv");
 	});
@@ -110,9 +110,9 @@ describe("parseAdResponse: normalization", () => {
 	});
 });
 
-describe("parseAdResponse: ret ≠ 0 carries the seed's meaning", () => {
+describe("parseAdResponse: ret ≠ 0 carries the guide's meaning", () => {
 	const rows = Object.entries(DSPB_RET_CODES).map(([ret, meaning]) => [Number(ret), meaning] as const);
-	it("the table has every row of seed 002 广告请求返回码列表", ({ expect }) => {
+	it("the table has every row of DSP-B guide 广告请求返回码列表", ({ expect }) => {
 		expect(rows).toHaveLength(79);
 		expect(describeRet(107073)).toBe("请求签名校验不通过");
 		expect(describeRet(0)).toBe("成功");

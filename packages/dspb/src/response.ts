@@ -1,12 +1,12 @@
 /**
- * Parses an ad response (seed 002 "广告请求接口-响应数据"): `ret` first, then
+ * Parses an ad response (docs/dspb/protocol.md 广告请求接口 "响应数据"): `ret` first, then
  * `data[pos.id].list` into typed ads.
  * @module
  */
 import { DspbError } from "./errors.ts";
 import { describeRet } from "./ret-codes.ts";
 
-/** The conversion_event keys of seed 002 "转化上报-请求地址". */
+/** The conversion_event keys of DSP-B guide "转化上报-请求地址". */
 export const CONVERSION_EVENT_KEYS = [
 	"app_installed",
 	"app_not_installed",
@@ -24,7 +24,7 @@ export type ConversionEventKey = (typeof CONVERSION_EVENT_KEYS)[number];
 export type DspbConversionEvent = Partial<Record<ConversionEventKey, string>>;
 
 /**
- * One ad (seed 002 "list JSON数组元素(广告)"). Optional strings that arrive empty are absent,
+ * One ad (DSP-B guide "list JSON数组元素(广告)"). Optional strings that arrive empty are absent,
  * so `if (ad.customized_invoke_url)` and `ad.customized_invoke_url !== undefined` agree;
  * `app_id` and `ad_id` are strings whatever JSON type they came in; `relation_target` is a number.
  */
@@ -42,7 +42,7 @@ export interface DspbAd {
 	/** 0 打开网页, 1 app下载. */
 	interact_type: 0 | 1;
 	conversion_event?: DspbConversionEvent;
-	/** 11 图片, 20 视频, 24 三小图 (others occur, e.g. 7 in the seed's example). */
+	/** 11 图片, 20 视频, 24 三小图 (others occur, e.g. 7 in the guide's example). */
 	crt_type?: number;
 	img_url?: string;
 	img2_url?: string;
@@ -93,7 +93,7 @@ export interface DspbAd {
 
 type Kind = "string" | "number" | "id" | "string[]";
 
-/** Seed 002 list element fields and how each is read. */
+/** DSP-B guide list element fields and how each is read. */
 const AD_FIELDS: Readonly<Record<string, Kind>> = {
 	ad_id: "id",
 	creative_id: "id",
@@ -205,11 +205,11 @@ function parseAd(raw: unknown, path: string): DspbAd {
 }
 
 /**
- * Reads an ad response body. `ret` is checked first, as the seed requires, and only then `data`.
+ * Reads an ad response body. `ret` is checked first, as the guide requires, and only then `data`.
  * @param body - the response text, or an already parsed JSON value
  * @param posId - the requested `pos.id` (the key of the slot in `data`)
  * @returns the slot's ads, in the server's order (possibly none)
- * @throws DspbError `API_ERROR` for ret ≠ 0 (with `ret`, `msg`, `retMeaning` from the seed's
+ * @throws DspbError `API_ERROR` for ret ≠ 0 (with `ret`, `msg`, `retMeaning` from the guide's
  *   返回码列表), `INVALID_RESPONSE` naming the path of anything malformed
  * @example
  * const ads = parseAdResponse(await res.text(), request.posId);

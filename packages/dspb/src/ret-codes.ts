@@ -1,10 +1,10 @@
 /**
- * The ad request return codes (`ret`) from seed 002 附录 "广告请求返回码列表", verbatim, so an
+ * The ad request return codes (`ret`) from docs/dspb/protocol.md "附录 广告请求返回码列表", verbatim, so an
  * `API_ERROR` can say what the server meant.
  * @module
  */
 
-/** `ret` → meaning, as listed in seed 002 附录 广告请求返回码列表. */
+/** `ret` → meaning, as listed in DSP-B guide 附录 广告请求返回码列表. */
 export const DSPB_RET_CODES: Readonly<Record<number, string>> = Object.freeze({
 	100133: "请求中包含无效的广告位",
 	102006: "没有匹配到合适的广告",
@@ -87,13 +87,13 @@ export const DSPB_RET_CODES: Readonly<Record<number, string>> = Object.freeze({
 	107075: "请求媒体未查询到app secret",
 });
 
-/** `ret` 102006: no matching ad (no fill). Not a fault of the request; do not retry (seed 响应处理流程). */
+/** `ret` 102006: no matching ad (no fill). Not a fault of the request; do not retry (DSP-B guide 响应处理流程). */
 export const RET_NO_AD = 102006;
 
 /**
- * The seed's meaning of a `ret` code.
+ * The guide's meaning of a `ret` code.
  * @param ret - the `ret` from a response
- * @returns the table's text, "成功" for 0, or undefined for a code the seed does not list
+ * @returns the table's text, "成功" for 0, or undefined for a code the guide does not list
  * @example describeRet(107073) // "请求签名校验不通过"
  */
 export function describeRet(ret: number): string | undefined {

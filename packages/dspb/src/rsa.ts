@@ -1,5 +1,5 @@
 /**
- * RSA encryption of the auction price for win/loss notices (seed 002 竞胜上报/竞败上报:
+ * RSA encryption of the auction price for win/loss notices (docs/dspb/protocol.md 竞胜上报/竞败上报:
  * "要求使用RSA加密算法进行加密,之后进行base64编码,编码后再进行URL编码").
  *
  * WebCrypto has RSA-OAEP but not RSAES-PKCS1-v1_5 encryption, which is what an RSA public key
@@ -297,7 +297,7 @@ export async function createAuctionPriceEncryptor(
 	};
 }
 
-/** Seed 002: __AUCTION_PRICE__ is an int32 in 分. */
+/** DSP-B guide: __AUCTION_PRICE__ is an int32 in 分. */
 function priceDigits(priceFen: number): string {
 	if (!(Number.isInteger(priceFen) && priceFen >= 0 && priceFen < 2 ** 31)) {
 		throw new DspbError("INVALID_FIELD", "the auction price must be a non-negative int32 in 分", {

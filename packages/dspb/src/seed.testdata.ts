@@ -1,5 +1,6 @@
 /**
- * Verbatim material from seed 002 (腾讯优量汇 DSP-B 接口合作接入文档 V3.20), used as golden data.
+ * Verbatim material from Tencent's 腾讯优量汇 DSP-B 接口合作接入文档 V3.20 (summarised in
+ * docs/dspb/protocol.md), used as golden data.
  * @module
  */
 

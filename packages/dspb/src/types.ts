@@ -1,6 +1,6 @@
 /**
- * The request objects of seed 002 "广告请求接口-请求数据", typed with the wire's snake_case
- * names so each field can be looked up in the seed by name.
+ * The request objects of docs/dspb/protocol.md 广告请求接口 "请求数据", typed with the wire's snake_case
+ * names so each field can be looked up in the DSP-B guide by name.
  * @module
  */
 
@@ -11,7 +11,7 @@ export type Int64 = number | bigint | string;
 export interface DspbPos {
 	/** 广告位ID (int64). */
 	id: Int64;
-	/** Ads wanted, 1–10 (seed: 请求广告数量不超过10). */
+	/** Ads wanted, 1–10 (DSP-B guide: 请求广告数量不超过10). */
 	ad_count: number;
 	/** Recently shown ad ids; sent comma-separated so the server filters them out. */
 	last_ad_ids?: readonly string[] | string;
@@ -46,7 +46,7 @@ export type DspbDeviceType = 0 | 1 | 2 | 3;
 interface DspbDeviceCommon {
 	/** Two- or three-part version, or "unknown". */
 	os_version: string;
-	/** Build.MODEL on Android, the mapped model on iOS (seed 附录 ios设备型号取值列表), or "unknown". */
+	/** Build.MODEL on Android, the mapped model on iOS (DSP-B guide 附录 ios设备型号取值列表), or "unknown". */
 	model: string;
 	/** 设备类型. */
 	device_type: DspbDeviceType;
@@ -105,7 +105,7 @@ export interface DspbAndroidDevice extends DspbDeviceCommon {
  */
 export interface DspbIosDevice extends DspbDeviceCommon {
 	os: "ios";
-	/** Not needed on iOS (seed: ios设备:无需填写). */
+	/** Not needed on iOS (DSP-B guide: ios设备:无需填写). */
 	manufacturer?: string;
 	/** Raw IDFA, 36 characters. */
 	idfa?: string;
@@ -154,6 +154,6 @@ export interface DspbGeo {
 	lng?: number;
 	/** Accuracy radius, metres. */
 	location_accuracy?: number;
-	/** When the fix was taken, ms (appears in the seed's request examples). */
+	/** When the fix was taken, ms (appears in the guide's request examples). */
 	coord_time?: number;
 }

@@ -1,6 +1,6 @@
 /**
- * Checks an ad request against seed 002's field tables and notes before anything is signed or
- * sent, and reports every problem with the dotted path of the field at fault.
+ * Checks an ad request against the field tables and notes of docs/dspb/protocol.md before anything
+ * is signed or sent, and reports every problem with the dotted path of the field at fault.
  * @module
  */
 import type { DspbIssue } from "./errors.ts";
@@ -44,7 +44,7 @@ function checkObject(
 			issues.push({
 				code: "UNKNOWN_FIELD",
 				field: `${name}.${key}`,
-				message: `${name}.${key} is not a field of the seed's ${name} object`,
+				message: `${name}.${key} is not a field of the DSP-B guide's ${name} object`,
 			});
 		}
 	}
@@ -59,7 +59,7 @@ function checkObject(
 			issues.push({
 				code: "UNKNOWN_FIELD",
 				field,
-				message: `${field} is ${spec.only === "ios" ? "iOS" : "Android"}-only (seed: 仅限${spec.only === "ios" ? "iOS" : "安卓"}设备) but device.os is ${os}`,
+				message: `${field} is ${spec.only === "ios" ? "iOS" : "Android"}-only (DSP-B guide: 仅限${spec.only === "ios" ? "iOS" : "安卓"}设备) but device.os is ${os}`,
 			});
 			continue;
 		}
@@ -73,7 +73,7 @@ function checkObject(
 
 /** Options that change validation or serialization. */
 export interface DspbValidationOptions {
-	/** The slot is a rewarded-video slot, so `device.orientation` is required (seed device table). */
+	/** The slot is a rewarded-video slot, so `device.orientation` is required (DSP-B guide device table). */
 	rewardedVideo?: boolean;
 }
 
@@ -102,7 +102,7 @@ export function validateAdRequest(input: DspbAdRequestInput): DspbIssue[] {
 				code: "CONFLICTING_FIELDS",
 				field: "pos.support_pkg",
 				message:
-					"pos.support_pkg and pos.query must not be sent together (seed: 不允许同时回传query和support_pkg)",
+					"pos.support_pkg and pos.query must not be sent together (DSP-B guide: 不允许同时回传query和support_pkg)",
 			});
 		}
 		const { min_duration: min, max_duration: max } = pos;
@@ -180,14 +180,14 @@ function checkAndroid(device: Record<string, unknown>, issues: DspbIssue[]): voi
 		issues.push({
 			code: "INVALID_FIELD",
 			field: "device.opensdk_ver",
-			message: "device.opensdk_ver must be an integer on Android (seed: Android端为int64)",
+			message: "device.opensdk_ver must be an integer on Android (DSP-B guide: Android端为int64)",
 		});
 	}
 	if (!ANDROID_DEVICE_ID_FIELDS.some((k) => isPresent(device[k]))) {
 		issues.push({
 			code: "MISSING_DEVICE_ID",
 			field: "device",
-			message: `an Android request needs at least one of ${ANDROID_DEVICE_ID_FIELDS.join(", ")} (seed device 注 (1))`,
+			message: `an Android request needs at least one of ${ANDROID_DEVICE_ID_FIELDS.join(", ")} (DSP-B guide device 注 (1))`,
 		});
 	}
 }
@@ -200,7 +200,7 @@ function checkIos(device: Record<string, unknown>, issues: DspbIssue[]): void {
 		issues.push({
 			code: "INVALID_FIELD",
 			field: "device.opensdk_ver",
-			message: "device.opensdk_ver must be a string on iOS (seed: iOS端为string)",
+			message: "device.opensdk_ver must be a string on iOS (DSP-B guide: iOS端为string)",
 		});
 	}
 	if (isPresent(device.idfa) || isPresent(device.idfa_md5)) return;
@@ -209,7 +209,7 @@ function checkIos(device: Record<string, unknown>, issues: DspbIssue[]): void {
 		issues.push({
 			code: "MISSING_DEVICE_ID",
 			field: missing.length === IOS_DEVICE_INFO_FIELDS.length ? "device" : `device.${missing[0]}`,
-			message: `an iOS request needs idfa, idfa_md5, or all ten device fields (seed device 注 (2)); missing: ${missing.join(", ")}`,
+			message: `an iOS request needs idfa, idfa_md5, or all ten device fields (DSP-B guide device 注 (2)); missing: ${missing.join(", ")}`,
 		});
 	}
 }

@@ -23,7 +23,7 @@ import type { HostCapabilities } from "./types.ts";
 const stepsOf = (plan: JumpPlan) => (plan.kind === "jump" ? plan.steps.map((s) => s.action.kind) : []);
 const skippedOf = (plan: JumpPlan) => plan.skipped.map((s) => `${s.field}:${s.reason}`);
 
-describe("decideJump: seed 002 点击交互处理逻辑, every priority row", () => {
+describe("decideJump: docs/dspb/protocol.md 点击交互处理逻辑, every priority row", () => {
 	it.for(PRIORITY_ROWS)("$name", (row, { expect }) => {
 		const host = { ...FULL_HOST[row.platform], ...row.host } as HostCapabilities;
 		const plan = decideJump(adWith(row.interactType, row.fields), host);
@@ -33,9 +33,9 @@ describe("decideJump: seed 002 点击交互处理逻辑, every priority row", ()
 	});
 });
 
-describe("decideJump: seed 002 不同类型广告返回的URL, every cell", () => {
+describe("decideJump: DSP-B guide 不同类型广告返回的URL, every cell", () => {
 	const columns: AdCategory[] = ["android_download", "android_web", "ios_web"];
-	it("URL_AVAILABILITY is the seed's table", ({ expect }) => {
+	it("URL_AVAILABILITY is the guide's table", ({ expect }) => {
 		for (const [field, ...marks] of SEED_URL_TABLE) {
 			expect(columns.map((c) => URL_AVAILABILITY[field as JumpField][c])).toEqual(
 				marks.map((m) => m === "√"),
@@ -184,7 +184,7 @@ describe("decideJump: actions carry the ad's values", () => {
 	});
 });
 
-describe("deeplinkOutcome: seed 002 deeplink_success rule", () => {
+describe("deeplinkOutcome: DSP-B guide deeplink_success rule", () => {
 	const rows: Array<[string, Parameters<typeof deeplinkOutcome>[0], "success" | "failure"]> = [
 		[
 			"Android, host in background after 5 s",

@@ -1,5 +1,5 @@
 /**
- * The click decision of seed 002 附录 "点击交互处理逻辑": given an ad and what the host app can
+ * The click decision of docs/dspb/protocol.md 附录 "点击交互处理逻辑": given an ad and what the host app can
  * do, the ordered actions to try (each with its fallback) and the conversion_event URLs to
  * report at each moment.
  * @module
@@ -15,7 +15,7 @@ import {
 } from "./tables.ts";
 import type { ConversionEventKey, HostCapabilities, JumpAd } from "./types.ts";
 
-/** App details to show before a direct download (seed: 通过弹窗等形式向用户展示应用名称、版本等). */
+/** App details to show before a direct download (DSP-B guide: 通过弹窗等形式向用户展示应用名称、版本等). */
 export interface DownloadConfirmation {
 	app_name?: string;
 	app_version?: string;
@@ -48,7 +48,7 @@ export type JumpAction =
 	/** Open `landing_page_url` in a WebView. */
 	| { kind: "landing_page"; url: string };
 
-/** When a conversion URL is reported (seed 002 转化上报 上报时机). */
+/** When a conversion URL is reported (DSP-B guide 转化上报 上报时机). */
 export type ConversionMoment =
 	/** As the step is attempted (deeplink_invoke). */
 	| "invoke"
@@ -69,7 +69,7 @@ export interface ConversionReport {
 }
 
 /**
- * How to tell that a deeplink opened the target app (seed 002 转化上报 deeplink_success): on
+ * How to tell that a deeplink opened the target app (DSP-B guide 转化上报 deeplink_success): on
  * Android, the host app is in the background 5 s after invoking; on iOS, the system call's
  * result shows it was not cancelled by the system dialog.
  */
@@ -92,13 +92,13 @@ export interface JumpStep {
 export type SkipReason =
 	/** The ad does not carry it. */
 	| "absent"
-	/** The seed's URL table says this kind of ad never carries it, so it is ignored. */
+	/** The guide's URL table says this kind of ad never carries it, so it is ignored. */
 	| "not_for_this_ad_type"
 	/** The host cannot open it. */
 	| "unsupported_by_host"
 	/** WeChat is not installed. */
 	| "wechat_not_installed"
-	/** The host's WeChat OpenSDK is older than the seed's minimum. */
+	/** The host's WeChat OpenSDK is older than the guide's minimum. */
 	| "wechat_opensdk_too_old";
 
 /** A field passed over, and why. */
@@ -123,7 +123,7 @@ export type JumpPlan =
 			readonly skipped: readonly SkippedField[];
 	  };
 
-/** Fields whose failure falls back to the landing page (seed: 调起失败调用landing_page_url进行兜底). */
+/** Fields whose failure falls back to the landing page (DSP-B guide: 调起失败调用landing_page_url进行兜底). */
 const DEEPLINK_FIELDS: ReadonlySet<JumpField> = new Set(["customized_invoke_url", "universal_link"]);
 
 /**
@@ -153,10 +153,10 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /**
- * The seed's ad category for a platform and interact_type.
+ * The guide's ad category for a platform and interact_type.
  * @param platform - the device OS
  * @param interactType - the ad's interact_type
- * @returns the column of the seed's URL table
+ * @returns the column of the guide's URL table
  * @throws JumpError `INVALID_FIELD` for an interact_type other than 0 or 1
  */
 export function adCategory(platform: "android" | "ios", interactType: number): AdCategory {
@@ -249,7 +249,7 @@ function step(ad: JumpAd, field: JumpField, platform: "android" | "ios"): JumpSt
 						? { kind: "universal_link", url: s(ad.universal_link) }
 						: { kind: "deeplink", url: s(ad.customized_invoke_url) },
 				field,
-				// Seed 转化上报: deeplink_invoke when trying universal_link / customized_invoke_url,
+				// DSP-B guide 转化上报: deeplink_invoke when trying universal_link / customized_invoke_url,
 				// deeplink_success once the success rule holds.
 				conversions: conversions(ad, [
 					["invoke", "deeplink_invoke"],
@@ -270,7 +270,7 @@ function step(ad: JumpAd, field: JumpField, platform: "android" | "ios"): JumpSt
 			return {
 				action: { kind: "download", url: s(ad.package_url), confirm: confirmation(ad) },
 				field,
-				// Seed 转化上报: non-deeplink download ads report 开始下载, 下载完成 and 安装完成.
+				// DSP-B guide 转化上报: non-deeplink download ads report 开始下载, 下载完成 and 安装完成.
 				conversions: conversions(ad, [
 					["download_start", "download_started"],
 					["download_finish", "download_finished"],
@@ -303,9 +303,9 @@ function step(ad: JumpAd, field: JumpField, platform: "android" | "ios"): JumpSt
 }
 
 /**
- * Decides what a tap on an ad does, per seed 002 附录 点击交互处理逻辑: the first field in the
- * seed's priority order that the ad carries and the host supports, then the landing page as the
- * fallback (the seed names it for deeplinks, universal links and quick apps; every ad carries
+ * Decides what a tap on an ad does, per DSP-B guide 附录 点击交互处理逻辑: the first field in the
+ * guide's priority order that the ad carries and the host supports, then the landing page as the
+ * fallback (the guide names it for deeplinks, universal links and quick apps; every ad carries
  * one, so it backs up every other action too). Report the click (click_link) first in any case.
  * @param ad - the ad's jump fields (a `DspbAd` fits)
  * @param host - what the host app supports
@@ -318,7 +318,7 @@ function step(ad: JumpAd, field: JumpField, platform: "android" | "ios"): JumpSt
 export function decideJump(ad: JumpAd, host: HostCapabilities): JumpPlan {
 	const category = adCategory(host?.platform, ad?.interact_type);
 	const skipped: SkippedField[] = [];
-	// Fields the seed's URL table rules out for this kind of ad are ignored even if present.
+	// Fields the guide's URL table rules out for this kind of ad are ignored even if present.
 	for (const field of Object.keys(URL_AVAILABILITY) as JumpField[]) {
 		if (!URL_AVAILABILITY[field][category] && hasField(ad, field))
 			skipped.push({ field, reason: "not_for_this_ad_type" });
@@ -346,7 +346,7 @@ export function decideJump(ad: JumpAd, host: HostCapabilities): JumpPlan {
 }
 
 /**
- * Whether a step is a deeplink whose failure the seed explicitly sends to the landing page.
+ * Whether a step is a deeplink whose failure the guide explicitly sends to the landing page.
  * @param s - a plan step
  * @returns true for customized_invoke_url and universal_link steps
  */
@@ -373,7 +373,7 @@ export type DeeplinkObservation =
 	| { platform: "ios"; openedWithoutCancel: boolean };
 
 /**
- * Applies seed 002's deeplink_success rule to an observation.
+ * Applies the DSP-B guide's deeplink_success rule to an observation.
  * @param obs - what the host observed
  * @returns "success" (report deeplink_success) or "failure" (fall back to the next step)
  * @example deeplinkOutcome({ platform: "android", hostInBackgroundAfterDelay: true }) // "success"

@@ -1,5 +1,5 @@
 /**
- * `@txad/jump`: what a tap on a 优量汇 DSP-B ad does (seed 002 附录 广告点击交互处理流程), as pure
+ * `@txad/jump`: what a tap on a 优量汇 DSP-B ad does (docs/dspb/protocol.md 附录 广告点击交互处理流程), as pure
  * decision functions: ordered actions with fallbacks, the install-relation filter, and which
  * conversion_event URL to report when.
  * @module

@@ -4,7 +4,7 @@ import { filterByInstallRelation } from "./install.ts";
 import { CONVERSION_EVENT, INSTALL_ROWS } from "./jump.testdata.ts";
 import type { JumpAd } from "./types.ts";
 
-describe("filterByInstallRelation: seed 002 转化上报-应用安装上报与过滤策略应用", () => {
+describe("filterByInstallRelation: docs/dspb/protocol.md 转化上报-应用安装上报与过滤策略应用", () => {
 	it.for(INSTALL_ROWS)("$name", (row, { expect }) => {
 		const ad: JumpAd = {
 			interact_type: 1,

@@ -1,5 +1,5 @@
 /**
- * The install-relation filter of seed 002 转化上报-应用安装上报与过滤策略应用: before showing an ad
+ * The install-relation filter of docs/dspb/protocol.md 转化上报-应用安装上报与过滤策略应用: before showing an ad
  * with install targeting, compare the targeting with whether the app is installed; show or drop
  * it, and report app_installed / app_not_installed on a mismatch.
  * @module

@@ -1,12 +1,12 @@
 /**
- * Tables copied from seed 002 附录 "广告点击交互处理流程" for table-driven tests: the URL
+ * Tables copied from docs/dspb/protocol.md 附录 "广告点击交互处理流程" for table-driven tests: the URL
  * availability table (不同类型广告返回的URL), one row per priority position and host
  * capability (点击交互处理逻辑), and the install-relation rules (转化上报-应用安装上报与过滤策略应用).
  * @module
  */
 import type { HostCapabilities, JumpAd } from "./types.ts";
 
-/** Seed 002 转化上报-请求示例 conversion_event. */
+/** DSP-B guide 转化上报-请求示例 conversion_event. */
 export const CONVERSION_EVENT = {
 	app_installed: "https://sdk.e.qq.com/open/v1.1/report/api_data?data=installed",
 	app_not_installed: "https://sdk.e.qq.com/open/v1.1/report/api_data?data=not_installed",
@@ -56,7 +56,7 @@ export function adWith(interactType: 0 | 1, fields: readonly string[], extra: Pa
 	return ad as unknown as JumpAd;
 }
 
-/** A host that supports everything the seed describes for its platform. */
+/** A host that supports everything the guide describes for its platform. */
 export const FULL_HOST: Readonly<Record<"android" | "ios", HostCapabilities>> = {
 	android: {
 		platform: "android",
@@ -75,7 +75,7 @@ export const FULL_HOST: Readonly<Record<"android" | "ios", HostCapabilities>> = 
 	},
 };
 
-/** Seed 002 不同类型广告返回的URL, verbatim: field, Android APP下载类, Android 打开网页类, iOS 打开网页类. */
+/** DSP-B guide 不同类型广告返回的URL, verbatim: field, Android APP下载类, Android 打开网页类, iOS 打开网页类. */
 export const SEED_URL_TABLE: ReadonlyArray<readonly [string, "√" | "×", "√" | "×", "√" | "×"]> = [
 	["universal_link", "×", "×", "√"],
 	["customized_invoke_url", "√", "√", "√"],
@@ -127,7 +127,7 @@ const ALL_IOS = [
 ];
 
 /**
- * Seed 002 点击交互处理逻辑: each priority position reached with every lower-priority field
+ * DSP-B guide 点击交互处理逻辑: each priority position reached with every lower-priority field
  * present, plus each bullet's host condition.
  */
 export const PRIORITY_ROWS: readonly PriorityRow[] = [
@@ -415,7 +415,7 @@ export const PRIORITY_ROWS: readonly PriorityRow[] = [
 		steps: ["app_store", "landing_page"],
 		skipped: ["universal_link:absent", "customized_invoke_url:absent", "wechat_app:absent"],
 	},
-	// No landing page at all (the seed says every ad has one; a broken ad must not crash the host).
+	// No landing page at all (the guide says every ad has one; a broken ad must not crash the host).
 	{
 		name: "android web: deeplink without a landing page has no fallback",
 		platform: "android",
@@ -450,7 +450,7 @@ export interface InstallRow {
 	readonly reportEvent?: "app_installed" | "app_not_installed";
 }
 
-/** Seed 002 转化上报-应用安装上报与过滤策略应用, 示例 1–3, plus unknowns. */
+/** DSP-B guide 转化上报-应用安装上报与过滤策略应用, 示例 1–3, plus unknowns. */
 export const INSTALL_ROWS: readonly InstallRow[] = [
 	{
 		name: "target 0, installed: no processing",
@@ -498,7 +498,7 @@ export const INSTALL_ROWS: readonly InstallRow[] = [
 		reportEvent: "app_not_installed",
 	},
 	{
-		name: 'target "1" as the seed types it (string)',
+		name: 'target "1" as the guide types it (string)',
 		ad: { relation_target: "1" },
 		installed: true,
 		kind: "drop",

@@ -1,5 +1,5 @@
 /**
- * Seed 002 附录 "广告点击交互处理流程" as data: which jump fields each kind of ad can carry
+ * docs/dspb/protocol.md 附录 "广告点击交互处理流程" as data: which jump fields each kind of ad can carry
  * (不同类型广告返回的URL) and the order they are tried in (点击交互处理逻辑).
  * @module
  */
@@ -16,10 +16,10 @@ export type JumpField =
 	| "app_id"
 	| "landing_page_url";
 
-/** The three columns of the seed's table. iOS has only web ads (seed: iOS设备上所有广告都是打开网页类广告). */
+/** The three columns of the guide's table. iOS has only web ads (DSP-B guide: iOS设备上所有广告都是打开网页类广告). */
 export type AdCategory = "android_download" | "android_web" | "ios_web";
 
-/** Seed 002 不同类型广告返回的URL: √ = true, × = false. */
+/** DSP-B guide 不同类型广告返回的URL: √ = true, × = false. */
 export const URL_AVAILABILITY: Readonly<Record<JumpField, Readonly<Record<AdCategory, boolean>>>> = {
 	universal_link: { android_download: false, android_web: false, ios_web: true },
 	customized_invoke_url: { android_download: true, android_web: true, ios_web: true },
@@ -32,7 +32,7 @@ export const URL_AVAILABILITY: Readonly<Record<JumpField, Readonly<Record<AdCate
 	landing_page_url: { android_download: true, android_web: true, ios_web: true },
 };
 
-/** Seed 002 点击交互处理逻辑, 跳转url优先级 for each kind of ad, highest first. */
+/** DSP-B guide 点击交互处理逻辑, 跳转url优先级 for each kind of ad, highest first. */
 export const JUMP_PRIORITY: Readonly<Record<AdCategory, readonly JumpField[]>> = {
 	// 1.(2) APP下载类广告: customized_invoke_url > market_url > package_url > wechat_canvas > landing_page_url
 	android_download: [
@@ -56,10 +56,10 @@ export const JUMP_PRIORITY: Readonly<Record<AdCategory, readonly JumpField[]>> =
 };
 
 /**
- * Seed 002 微信小程序/小游戏广告处理逻辑: "openSDK版本要求 Android端 >= 5.3.1,iOS端 >= 1.8.6". 微信原生页
+ * DSP-B guide 微信小程序/小游戏广告处理逻辑: "openSDK版本要求 Android端 >= 5.3.1,iOS端 >= 1.8.6". 微信原生页
  * ads have "the same prerequisites", so the same minimums gate them.
  */
 export const WECHAT_OPENSDK_MIN_VERSION = { android: "5.3.1", ios: "1.8.6" } as const;
 
-/** Seed 002 转化上报 deeplink_success: on Android, check 5 s after invoking whether the host is in the background. */
+/** DSP-B guide 转化上报 deeplink_success: on Android, check 5 s after invoking whether the host is in the background. */
 export const ANDROID_DEEPLINK_CHECK_DELAY_MS = 5000;

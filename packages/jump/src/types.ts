@@ -1,10 +1,10 @@
 /**
- * The inputs of the click decision: the ad's jump fields (named as in seed 002's response, so a
- * `DspbAd` from `@txad/dspb` fits) and what the host app can do.
+ * The inputs of the click decision: the ad's jump fields (named as in the response of
+ * docs/dspb/protocol.md, so a `DspbAd` from `@txad/dspb` fits) and what the host app can do.
  * @module
  */
 
-/** Seed 002 转化上报 conversion_event keys. */
+/** DSP-B guide 转化上报 conversion_event keys. */
 export type ConversionEventKey =
 	| "app_installed"
 	| "app_not_installed"
@@ -14,7 +14,7 @@ export type ConversionEventKey =
 	| "download_finished"
 	| "install_finished";
 
-/** The fields of an ad that decide where a tap goes (seed 002 list JSON数组元素). */
+/** The fields of an ad that decide where a tap goes (DSP-B guide list JSON数组元素). */
 export interface JumpAd {
 	/** 0 打开网页, 1 app下载 (every iOS ad is a web ad). */
 	interact_type: number;
@@ -32,10 +32,10 @@ export interface JumpAd {
 	landing_page_url?: string | undefined;
 	/** Android package / iOS bundle id, for the install-relation check. */
 	package_name?: string | undefined;
-	/** 0 不限, 1 定向未安装, 2 定向已安装 (the seed types it string). */
+	/** 0 不限, 1 定向未安装, 2 定向已安装 (the guide types it string). */
 	relation_target?: 0 | 1 | 2 | "0" | "1" | "2" | undefined;
 	conversion_event?: Partial<Record<ConversionEventKey, string>> | undefined;
-	/** Shown before a direct APK download (seed: 配合使用app_info_url等字段…提示用户是否确认进行下载). */
+	/** Shown before a direct APK download (DSP-B guide: 配合使用app_info_url等字段…提示用户是否确认进行下载). */
 	app_info_url?: string | undefined;
 	app_name?: string | undefined;
 	advertiser_name?: string | undefined;
@@ -66,7 +66,7 @@ export interface HostCapabilities {
 	wechat?: {
 		/** isWXAppInstalled(). */
 		installed: boolean;
-		/** The OpenSDK's dotted version, e.g. "6.8.0" (compared with seed 002's minimums). */
+		/** The OpenSDK's dotted version, e.g. "6.8.0" (compared with the DSP-B guide's minimums). */
 		openSdkVersion: string;
 	};
 }

@@ -2,7 +2,7 @@ import { describe, it } from "vitest";
 import { detectDeviceIdKind } from "./detect.ts";
 import { muidCases } from "./vectors.testdata.ts";
 
-describe("detectDeviceIdKind (seed 003 §6.5 rules)", () => {
+describe("detectDeviceIdKind (docs/conversion/form-api.md §6.5 rules)", () => {
 	it.for([
 		["354649050046412", "imei"],
 		["A100004D8E2F1C", "imei"],

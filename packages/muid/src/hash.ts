@@ -1,7 +1,8 @@
 /**
  * Device-id normalization and hashing as Tencent's RTA and conversion APIs expect
- * (seed 003 §5.7; rta-http.md "Device id hashing"): IMEI lower-cased, IDFA upper-cased, OAID,
- * Android ID, MAC and CAID hashed as given; the hash is md5 as 32 lower-case hex characters.
+ * (docs/conversion/form-api.md §5.7; docs/rta/http-behaviour.md "Device id hashing"): IMEI
+ * lower-cased, IDFA upper-cased, OAID, Android ID, MAC and CAID hashed as given; the hash is md5 as
+ * 32 lower-case hex characters.
  * @module
  */
 import { md5Hex } from "@txad/signing";

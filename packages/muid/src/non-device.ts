@@ -1,6 +1,7 @@
 /**
- * Ids that identify no device: placeholders SDKs report when the real id is unavailable.
- * Deciding on them would treat millions of devices as one (rta-http.md "Known non-device ids").
+ * Ids that identify no device: placeholders SDKs report when the real id is unavailable. Deciding
+ * on them would treat millions of devices as one (docs/rta/http-behaviour.md "Known non-device
+ * ids").
  * @module
  */
 import { md5Hex } from "@txad/signing";

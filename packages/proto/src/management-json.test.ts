@@ -28,7 +28,7 @@ describe("management API JSON", () => {
 		]);
 	});
 
-	it("reads the seed's response envelope, ignoring unknown fields such as status", ({ expect }) => {
+	it("reads the documented response envelope, ignoring unknown fields such as status", ({ expect }) => {
 		const response = fromManagementJson(ResponseSchema, {
 			code: -1,
 			status: "partial",

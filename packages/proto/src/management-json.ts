@@ -1,6 +1,7 @@
 /**
- * JSON mapping for the RTA management API (seed 001): snake_case proto field names on output,
- * unknown fields ignored on input, so the API's lower-case JSON reads and writes unchanged.
+ * JSON mapping for the RTA management API (docs/rta/management-api.md): snake_case proto field
+ * names on output, unknown fields ignored on input, so the API's lower-case JSON reads and writes
+ * unchanged.
  * @module
  */
 import { type DescMessage, fromJson, type JsonValue, type MessageShape, toJson } from "@bufbuild/protobuf";

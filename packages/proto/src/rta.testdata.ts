@@ -1,5 +1,5 @@
 /**
- * RTA wire bytes written out by hand from the field table in ../shared/spec/rta-wire.md
+ * RTA wire bytes written out by hand from the field tables in docs/rta/wire-protocol.md
  * (tag = field_number << 3 | wire_type), so the codec is checked against the protocol rather
  * than against itself.
  * @module

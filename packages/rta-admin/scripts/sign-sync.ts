@@ -14,7 +14,7 @@ import { createRtaAdminClient, fetchSignHeadersSecret, isRtaAdminError } from ".
 
 const USAGE = `usage: sign-sync.ts [--base-url URL] [--dspid ID] [--timeout-ms N]
   environment: TXAD_RTA_TOKEN (required), TXAD_RTA_DSPID, TXAD_RTA_ADMIN_URL
-  default base URL: https://api.algo.com.cn (seed 001); the local sandbox is http://127.0.0.1:8789`;
+  default base URL: https://api.algo.com.cn (docs/rta/management-api.md); the local sandbox is http://127.0.0.1:8789`;
 
 function fail(code: number, message: string): never {
 	process.stderr.write(`${message}\n`);

@@ -1,5 +1,6 @@
 /**
- * The API's JSON text: exact int64 in both directions, enums as integers, names as the seed.
+ * The API's JSON text: exact int64 in both directions, enums as integers, names as in
+ * docs/rta/management-api.md.
  * @module
  */
 import { BindSchema, BindType, create, fromManagementJson, RequestSchema, ResponseSchema } from "@txad/proto";
@@ -19,7 +20,7 @@ describe("encodeApiJson", () => {
 		);
 	});
 
-	it("uses the seed's snake_case names and keeps zero values", ({ expect }) => {
+	it("uses the API's snake_case names and keeps zero values", ({ expect }) => {
 		const text = encodeApiJson(
 			RequestSchema,
 			create(RequestSchema, { auth: { dspid: "1", token: "t" }, data: { targetGet: { pageNum: 1 } } }),

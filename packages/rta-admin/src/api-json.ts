@@ -1,7 +1,7 @@
 /**
  * The management API's JSON text, exact for int64.
  *
- * Seed 001 (完整协议约束) says the service generates classes from the proto and encodes them with
+ * docs/rta/management-api.md (完整协议约束) says the service generates classes from the proto and encodes them with
  * the language's "native/protobuf/json" facilities, and types `BindError.bind_type` as a plain
  * int32. So we write what a native encoder writes: enums as integers and int64 (`bind_id`,
  * `account_id`) as JSON numbers. Protobuf JSON would write int64 as strings, which a native

@@ -1,10 +1,11 @@
 /**
- * The RTA management API client (seed 001): `POST {baseUrl}/rta/{function}/{operate}` with a JSON
- * body `{ auth: { dspid, token }, sandbox, data: { <node>: … } }`, answered by the envelope
- * `{ code, msg, taskid, sandbox, data }`. `code` 0 is success, > 0 failure (thrown as
- * `API_ERROR`), < 0 partial success (returned, with per-record errors, by bind/set and
- * bind/delete). Get operations are retried with backoff on transport failures; set and delete
- * operations never are, because a lost answer does not mean the write did not happen.
+ * The RTA management API client (docs/rta/management-api.md):
+ * `POST {baseUrl}/rta/{function}/{operate}` with a JSON body
+ * `{ auth: { dspid, token }, sandbox, data: { <node>: … } }`, answered by the envelope
+ * `{ code, msg, taskid, sandbox, data }`. `code` 0 is success, > 0 failure (thrown as `API_ERROR`),
+ * < 0 partial success (returned, with per-record errors, by bind/set and bind/delete). Get
+ * operations are retried with backoff on transport failures; set and delete operations never are,
+ * because a lost answer does not mean the write did not happen.
  * @module
  */
 import type { JsonObject, JsonValue, MessageInitShape } from "@bufbuild/protobuf";
@@ -50,9 +51,9 @@ export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 export interface RtaAdminClientOptions {
 	/** Origin (and optional path prefix) of the API, e.g. `"https://api.algo.com.cn"`. */
 	baseUrl: string;
-	/** DSPID / RTAID (seed 001 auth.dspid). */
+	/** DSPID / RTAID (RTA management API auth.dspid). */
 	dspid: string;
-	/** API token (seed 001 auth.token). */
+	/** API token (RTA management API auth.token). */
 	token: string;
 	/** Defaults to the global `fetch`. */
 	fetch?: FetchLike;
@@ -62,7 +63,7 @@ export interface RtaAdminClientOptions {
 	retries?: number;
 	/** First retry delay; doubles per retry, with jitter, capped at 5 s; default 250 ms. */
 	retryDelayMs?: number;
-	/** The request's `sandbox` flag (seed 001: listed, "not yet supported" upstream); default false. */
+	/** The request's `sandbox` flag (RTA management API: listed, "not yet supported" upstream); default false. */
 	sandbox?: boolean;
 }
 
@@ -100,13 +101,13 @@ export interface AllRecords<T> {
 	taskids: string[];
 }
 
-/** A strategy to create or update (seed 001 Target). */
+/** A strategy to create or update (RTA management API Target). */
 export interface TargetInput {
 	targetId: string;
 	targetDesc?: string;
 }
 
-/** A binding to create or move (seed 001 Bind). */
+/** A binding to create or move (RTA management API Bind). */
 export interface BindInput {
 	bindId: Int64Input;
 	bindType: BindType;
@@ -117,7 +118,7 @@ export interface BindInput {
 	bindSource?: BindSourceType;
 }
 
-/** A binding to remove (seed 001 Request.Data.BindDelete). */
+/** A binding to remove (RTA management API Request.Data.BindDelete). */
 export interface BindKeyInput {
 	bindId: Int64Input;
 	bindType: BindType;
@@ -186,8 +187,8 @@ export interface RtaAdminClient {
 	/** bind/delete: removes bindings; may partially succeed. */
 	bindDelete(binds: readonly BindKeyInput[], options?: CallOptions): Promise<BindWriteResult>;
 	/**
-	 * Any `function/operate` with a hand-written `data` object (for exp, bitmap, filter, which seed
-	 * 001 lists without a schema). Throws on code > 0 like every method; returns code < 0 as is.
+	 * Any `function/operate` with a hand-written `data` object (for exp, bitmap, filter, which the
+	 * RTA management API lists without a schema). Throws on code > 0 like every method; returns code < 0 as is.
 	 */
 	raw(
 		fn: string,
@@ -364,7 +365,7 @@ export function createRtaAdminClient(options: RtaAdminClientOptions): RtaAdminCl
 	const auth = { dspid: options.dspid, token: options.token };
 	const sandbox = options.sandbox ?? false;
 
-	/** The request body: only the node this operation uses (seed 001: other nodes are ignored). */
+	/** The request body: only the node this operation uses (RTA management API: other nodes are ignored). */
 	function body(node: string | undefined, data: MessageInitShape<typeof Request_DataSchema>): string {
 		const request = create(RequestSchema, { auth, sandbox, data });
 		const json = toApiJsonValue(RequestSchema, request);
@@ -470,7 +471,8 @@ export function createRtaAdminClient(options: RtaAdminClientOptions): RtaAdminCl
 				{ ...details, ...(data ? { data } : {}), bindErrors },
 			);
 		}
-		// Seed 001: "data 对象必然存在" — its absence on success means we cannot trust the answer.
+		// RTA management API 返回通用内容: "data 对象必然存在" — its absence on success means we cannot
+		// trust the answer.
 		if (!isObject(json.data)) {
 			throw new RtaAdminError("INVALID_RESPONSE", `${ctx.operation}: answer has no "data" object`, details);
 		}
@@ -556,7 +558,7 @@ export function createRtaAdminClient(options: RtaAdminClientOptions): RtaAdminCl
 		const successNum = result?.successNum ?? 0;
 		const errorNum = result?.errorNum ?? 0;
 		const errors = result?.errors ?? [];
-		// code < 0 is the seed's partial success; a code 0 that still lists errors is treated the same.
+		// code < 0 is the API's partial success; a code 0 that still lists errors is treated the same.
 		const partial = env.ack.code < 0 || errorNum > 0 || errors.length > 0;
 		return { ...env.ack, status: partial ? "partial" : "ok", successNum, errorNum, errors };
 	}

@@ -11,7 +11,7 @@ import type { BindError, Response_Data } from "@txad/proto";
 export type RtaAdminErrorCode =
 	/** An argument is missing or out of range; nothing was sent. `field` names it. */
 	| "INVALID_ARGUMENT"
-	/** The API answered `code > 0` (seed 001 返回通用内容: failure); see `apiCode`, `msg`, `taskid`. */
+	/** The API answered `code > 0` (docs/rta/management-api.md 返回通用内容: failure); see `apiCode`, `msg`, `taskid`. */
 	| "API_ERROR"
 	/** Raised only by `assertBindComplete`: some bind records failed (`code < 0`); see `bindErrors`. */
 	| "PARTIAL_FAILURE"

@@ -1,6 +1,7 @@
 /**
- * `@txad/rta-admin`: a typed client for the RTA management API (seed 001), plus the glue that
- * turns the registered header signature into the RTA responder's RTA_SIGN_HEADERS secret.
+ * `@txad/rta-admin`: a typed client for the RTA management API (docs/rta/management-api.md), plus
+ * the glue that turns the registered header signature into the RTA responder's RTA_SIGN_HEADERS
+ * secret.
  * @module
  */
 export { encodeApiJson, parseApiJson, stringifyApiJson, toApiJsonValue } from "./api-json.ts";

@@ -1,8 +1,9 @@
 /**
  * Glue between sign/get and the RTA responder: the responder reads the header "signature"
- * (spec rta-http.md: static header pairs Tencent adds to every request, checked for presence and
- * equality) from the secret RTA_SIGN_HEADERS, a JSON object header-name → value.
- * `txad rta sign sync` and `scripts/sign-sync.ts` both call {@link fetchSignHeadersSecret}.
+ * (docs/rta/http-behaviour.md "Header signature": static header pairs Tencent adds to every
+ * request, checked for presence and equality) from the secret RTA_SIGN_HEADERS, a JSON object
+ * header-name → value. `txad rta sign sync` and `scripts/sign-sync.ts` both call
+ * {@link fetchSignHeadersSecret}.
  * @module
  */
 import type { CallOptions, RtaAdminClient } from "./client.ts";

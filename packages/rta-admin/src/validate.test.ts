@@ -40,7 +40,7 @@ describe("rules", () => {
 		expect(targetIdProblem(5)).toBeDefined();
 	});
 
-	it("knows the five bind types of seed 001 and nothing else", ({ expect }) => {
+	it("knows the five bind types of docs/rta/management-api.md and nothing else", ({ expect }) => {
 		expect([1, 2, 3, 4, 5].map(bindTypeProblem)).toEqual([
 			undefined,
 			undefined,

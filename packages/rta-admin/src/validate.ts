@@ -1,13 +1,14 @@
 /**
- * Input rules shared by the client (checked before sending) and the sandbox (checked on
- * receipt), so the two agree. Seed 001 fixes the field types; it gives no length or count
- * limits, so the numeric limits here are ours, chosen generously and documented in the README.
- * Each rule returns a problem description (or `undefined`); callers decide how to report it.
+ * Input rules shared by the client (checked before sending) and the sandbox (checked on receipt),
+ * so the two agree. The RTA management API (docs/rta/management-api.md) fixes the field types; it
+ * gives no length or count limits, so the numeric limits here are ours, chosen generously and
+ * documented in the README. Each rule returns a problem description (or `undefined`); callers
+ * decide how to report it.
  * @module
  */
 import { BindType } from "@txad/proto";
 
-/** Largest `page_size` for target/get and bind/get (ours; the seed gives none). */
+/** Largest `page_size` for target/get and bind/get (ours; the API documentation gives none). */
 export const MAX_PAGE_SIZE = 1000;
 /** Page size the paging helpers use when none is given. */
 export const DEFAULT_PAGE_SIZE = 100;
@@ -23,12 +24,12 @@ export const MAX_TARGET_ID_LENGTH = 64;
 export const MAX_TARGET_DESC_LENGTH = 256;
 /** Longest header value (ours). */
 export const MAX_SIGN_VALUE_LENGTH = 1024;
-/** Largest int32 (seed 001 types page_num/page_size as int32). */
+/** Largest int32 (RTA management API types page_num/page_size as int32). */
 export const MAX_INT32 = 2_147_483_647;
 /** Largest int64 (bind_id, account_id). */
 export const MAX_INT64 = (1n << 63n) - 1n;
 
-/** Bind types seed 001 defines (`enum BindType`, 1–5); 0 is "unknown" and never valid. */
+/** Bind types the RTA management API defines (`enum BindType`, 1–5); 0 is "unknown" and never valid. */
 export const KNOWN_BIND_TYPES: readonly BindType[] = [
 	BindType.AdgroupId,
 	BindType.CampaignId,
@@ -39,7 +40,8 @@ export const KNOWN_BIND_TYPES: readonly BindType[] = [
 
 /**
  * Headers that carry framing or routing, so registering one as a "signature" would break or be
- * overwritten on Tencent's requests (spec rta-http.md: Tencent adds the pairs to every request).
+ * overwritten on Tencent's requests (docs/rta/http-behaviour.md "Header signature": Tencent adds
+ * the pairs to every request).
  */
 export const RESERVED_SIGN_KEYS: ReadonlySet<string> = new Set([
 	"host",
@@ -104,7 +106,7 @@ export function targetDescProblem(desc: unknown): string | undefined {
 
 /**
  * @param type - a bind type number
- * @returns a problem, or `undefined` for the five types seed 001 defines
+ * @returns a problem, or `undefined` for the five types the RTA management API defines
  */
 export function bindTypeProblem(type: unknown): string | undefined {
 	if (typeof type !== "number" || !KNOWN_BIND_TYPES.includes(type)) {
@@ -144,7 +146,7 @@ export interface ListProblem {
 /**
  * Checks a sign/set list: valid header names and values, no reserved or repeated names
  * (names compare case-insensitively, as HTTP does), at most {@link MAX_SIGNS}.
- * An empty list is valid: it disables the signature (spec rta-http.md).
+ * An empty list is valid: it disables the signature (docs/rta/http-behaviour.md "Header signature").
  * @param signs - the pairs
  * @returns the first problem, or `undefined`
  */
@@ -174,7 +176,7 @@ export function signsProblem(
 }
 
 /**
- * Checks paging arguments (seed 001 TargetGet/BindGet: int32 page_num, page_size).
+ * Checks paging arguments (RTA management API TargetGet/BindGet: int32 page_num, page_size).
  * @param pageNum - 1-based page number
  * @param pageSize - records per page
  * @returns the field at fault and why, or `undefined`

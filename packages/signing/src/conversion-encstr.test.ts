@@ -13,7 +13,7 @@ describe("conversion encstr (shared vectors)", () => {
 		expect(computeConversionEncstr(v)).toBe(v.encstr);
 	});
 
-	it("keeps the seed's field order whatever the object's key order", ({ expect }) => {
+	it("keeps the documented field order whatever the object's key order", ({ expect }) => {
 		const v = conversionEncstrVectors[0];
 		if (!v) throw new Error("no vectors");
 		const shuffled: ConversionSignFields = {

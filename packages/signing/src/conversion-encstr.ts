@@ -1,5 +1,5 @@
 /**
- * Conversion report `encstr`, per seed 003 §5.3–5.4: md5 (32 lower hex) of
+ * Conversion report `encstr`, per docs/conversion/form-api.md §5.3–5.4: md5 (32 lower hex) of
  * `app_type=…&click_id=…&client_ip=…&conv_time=…&muid=…&sign_key=…`, in that order, with
  * empty values kept so the string always carries all six fields.
  * @module
@@ -7,7 +7,7 @@
 import { SigningError } from "./errors.ts";
 import { md5Hex } from "./md5.ts";
 
-/** The six fields seed 003 §5.4 signs. */
+/** The six fields conversion form API §5.4 signs. */
 export interface ConversionSignFields {
 	/** `IOS`, `ANDROID` or `UNIONANDROID`, exactly as it will be posted. */
 	app_type: string;
@@ -23,7 +23,7 @@ export interface ConversionSignFields {
 	sign_key: string;
 }
 
-/** Seed 003 §5.4: "顺序需与示例保持一致". */
+/** Conversion form API §5.4: "顺序需与示例保持一致". */
 export const CONVERSION_SIGN_FIELD_ORDER = [
 	"app_type",
 	"click_id",
@@ -38,7 +38,7 @@ function fail(field: string, message: string): never {
 }
 
 /**
- * Builds the string seed 003 §5.4 hashes.
+ * Builds the string conversion form API §5.4 hashes.
  * @param fields - the six fields
  * @returns the `a=…&b=…` string, empty fields kept
  * @throws SigningError `INVALID_FIELD` naming a missing or malformed field
@@ -48,7 +48,7 @@ export function buildConversionSignString(fields: ConversionSignFields): string 
 	if (typeof fields.click_id !== "string") fail("click_id", "click_id must be a string (may be empty)");
 	if (typeof fields.client_ip !== "string") fail("client_ip", "client_ip must be a string (may be empty)");
 	const convTime = String(fields.conv_time);
-	// Seed 003 ret -14: conv_time must be present and in seconds (10 digits until 2286).
+	// Conversion form API ret -14 (§6.4): conv_time must be present and in seconds (10 digits until 2286).
 	if (!/^[1-9][0-9]{0,9}$/.test(convTime)) fail("conv_time", "conv_time must be a Unix time in seconds");
 	if (typeof fields.muid !== "string" || fields.muid === "") fail("muid", "muid is required");
 	if (typeof fields.sign_key !== "string" || fields.sign_key === "") fail("sign_key", "sign_key is required");

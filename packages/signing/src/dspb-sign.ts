@@ -1,5 +1,5 @@
 /**
- * DSP-B (优量汇 server-to-server ads) request `sign`, per seed 002 "请求校验字段":
+ * DSP-B (优量汇 server-to-server ads) request `sign`, per docs/dspb/protocol.md "请求校验字段":
  * `sign = hmac_sha256(secret, request_param)` where request_param joins device, media, network,
  * pos and time_stamp in that (ascending) order, over the exact JSON text sent in the query.
  * @module
@@ -21,7 +21,7 @@ export interface DspbSignParts {
 	time_stamp: string | number;
 }
 
-/** Seed 002 fixes this order ("按照升序排列…顺序不可调换"). */
+/** The DSP-B guide fixes this order ("按照升序排列…顺序不可调换"). */
 const SIGNED_OBJECTS = ["device", "media", "network", "pos"] as const;
 
 function checkParts(parts: DspbSignParts): string {
@@ -52,7 +52,7 @@ function checkParts(parts: DspbSignParts): string {
 }
 
 /**
- * Builds seed 002's `request_param` string.
+ * Builds the DSP-B guide's `request_param` string.
  * @param parts - the exact JSON texts and time stamp
  * @returns `device=…&media=…&network=…&pos=…&time_stamp=…`
  * @throws SigningError `INVALID_FIELD` naming the part that is missing, not JSON, or not an object

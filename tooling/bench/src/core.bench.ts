@@ -26,7 +26,7 @@ const ids = Array.from({ length: BATCH }, (_, i) => {
 });
 
 const secret = "LUqGS3BaEbe1O";
-// A realistic DSP-B request_param (seed 002 shape), about 400 bytes.
+// A realistic DSP-B request_param (docs/dspb/protocol.md 请求校验字段 shape), about 400 bytes.
 const requestParam =
 	'device={"os":"android","os_version":"13","model":"PJD110","manufacturer":"OPPO","device_type":1,"oaid":"f6f7d3a8-0c5e-4b6e-9d1e-7a2b3c4d5e6f","imei_md5":"b496ec1169770ea274a2b4f42ca4fb71"}&media={"app_id":"1104241296","app_bundle_id":"com.example.reader"}&network={"connect_type":1,"carrier":3,"ip":"14.17.22.35","ua":"Mozilla/5.0 (Linux; Android 13)"}&pos={"id":8050018672826551,"ad_count":2}&time_stamp=1700000000123';
 

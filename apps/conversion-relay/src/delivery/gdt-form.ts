@@ -1,7 +1,8 @@
 /**
- * Seed 003's conversion report ("加密简化API方案一"): an `application/x-www-form-urlencoded` POST
- * to `{base}/conv/app/{appid}/conv` (§5.2), fields in the §5.5 order, signed with `encstr`
- * (§5.3–5.4, computed by `@txad/signing`), `encver` 1.0, `value` only when given (§6.3).
+ * The conversion form API's report (docs/conversion/form-api.md, "加密简化API方案一"): an
+ * `application/x-www-form-urlencoded` POST to `{base}/conv/app/{appid}/conv` (§5.2), fields in the
+ * §5.5 order, signed with `encstr` (§5.3–5.4, computed by `@txad/signing`), `encver` 1.0, `value`
+ * only when given (§6.3).
  * @module
  */
 import { computeConversionEncstr } from "@txad/signing";
@@ -10,8 +11,8 @@ import { describeTencentRet } from "./tencent-ret.ts";
 import type { DeliveryOutcome, Prepared, UpstreamContext, UpstreamFormat } from "./types.ts";
 
 /**
- * Seed 003 §5.5 field table, in its order. (The §5.5 example bodies misspell `click_id` and
- * `conv_type`'s value; the table is the source of truth.)
+ * Conversion form API §5.5 field table, in its order. (The §5.5 example bodies misspell `click_id`
+ * and `conv_type`'s value; the table is the source of truth.)
  */
 export const GDT_FORM_FIELD_ORDER = [
 	"click_id",
@@ -27,13 +28,13 @@ export const GDT_FORM_FIELD_ORDER = [
 	"value",
 ] as const;
 
-/** Seed 003 §5.5: "加密版本，目前为1.0". */
+/** Conversion form API §5.5: "加密版本，目前为1.0". */
 export const GDT_ENCVER = "1.0";
 
 /**
  * Builds the form body for one conversion.
  * @param conversion - the stored conversion
- * @param signKey - the advertiser's sign_key (seed 003 §5.6)
+ * @param signKey - the advertiser's sign_key (conversion form API §5.6)
  * @returns the encoded body, fields in {@link GDT_FORM_FIELD_ORDER}
  * @throws SigningError when a signed field is malformed (validation makes that unreachable)
  */
@@ -134,7 +135,7 @@ async function interpretGdtResponse(response: Response): Promise<DeliveryOutcome
 	};
 }
 
-/** The seed-003 form post. */
+/** The conversion form API's form post. */
 export const gdtFormV1: UpstreamFormat = {
 	name: "gdt-form-v1",
 	needsClick: false,

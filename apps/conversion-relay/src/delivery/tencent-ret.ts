@@ -1,6 +1,6 @@
 /**
- * What the conversion endpoint's `ret` codes mean (seed 003 §6.4) and what the relay does
- * about each.
+ * What the conversion endpoint's `ret` codes mean (docs/conversion/form-api.md §6.4) and what the
+ * relay does about each.
  * @module
  */
 
@@ -10,14 +10,14 @@ export interface RetMeaning {
 	action: "retry" | "fail";
 	/** Failure code stored on the conversion, e.g. `TENCENT_RET_-3`. */
 	code: string;
-	/** The seed's meaning, in English with the original. */
+	/** The documented meaning, in English with the original. */
 	meaning: string;
 }
 
 /**
- * Seed 003 §6.4 (转化数据上报接口异常信息). -12 is Tencent failing to fetch the key on its own side
- * ("获取密钥信息异常"), so it is retried; every other listed code is a fault in what we sent or in
- * the advertiser's setup and is final.
+ * Conversion form API §6.4 (转化数据上报接口异常信息). -12 is Tencent failing to fetch the key on its own side
+ * ("获取密钥信息异常"), so it is retried; every other listed code is a fault in what we sent or in the
+ * advertiser's setup and is final.
  */
 export const TENCENT_RET_MEANINGS: Readonly<Record<number, RetMeaning>> = {
 	[-3]: {
@@ -58,7 +58,7 @@ export function describeTencentRet(ret: number): RetMeaning {
 		TENCENT_RET_MEANINGS[ret] ?? {
 			action: "fail",
 			code: `TENCENT_RET_${ret}`,
-			meaning: "a ret code seed 003 does not list",
+			meaning: "a ret code docs/conversion/form-api.md §6.4 does not list",
 		}
 	);
 }

@@ -10,7 +10,7 @@ import type { ClickRow, ConversionRow } from "../ledger.ts";
 
 /** What a format needs besides the conversion. */
 export interface UpstreamContext {
-	/** Base URL for endpoints with a fixed host (seed 003: `TENCENT_CONV_BASE_URL`). */
+	/** Base URL for endpoints with a fixed host (docs/conversion/form-api.md §5.2: `TENCENT_CONV_BASE_URL`). */
 	baseUrl: string;
 	/**
 	 * Reads a per-advertiser secret. `sign_key` comes from `SIGN_KEYS`; a callback format would

@@ -1,5 +1,5 @@
 /**
- * GET /click: Tencent's click feedback URL (seed 003 §4). Answers
+ * GET /click: Tencent's click feedback URL (docs/conversion/form-api.md §4). Answers
  * `{"ret": 0, "msg": ""}` as UTF-8 JSON when the click is stored (or was stored before), never
  * a redirect (§4.5: "返回值不能包含『302』").
  * @module

@@ -1,10 +1,10 @@
 /**
- * bind/get, bind/set, bind/delete (seed 001 绑定管理). Writes check every record, apply the
- * valid ones in one transaction, and report the rest per record: code 0 when all applied, -1
- * (partial) when some, 3003 when none — always with success_num, error_num and errors.
- * One object (bind_type, bind_id) binds to at most one strategy; bind/set on a bound object
- * moves it. Bindings created here record bind_source ThirdPartyApi: the source is where the
- * operation came from, not something the caller declares.
+ * bind/get, bind/set, bind/delete (docs/rta/management-api.md 绑定管理). Writes check every record,
+ * apply the valid ones in one transaction, and report the rest per record: code 0 when all applied,
+ * -1 (partial) when some, 3003 when none — always with success_num, error_num and errors. One
+ * object (bind_type, bind_id) binds to at most one strategy; bind/set on a bound object moves it.
+ * Bindings created here record bind_source ThirdPartyApi: the source is where the operation came
+ * from, not something the caller declares.
  * @module
  */
 import type { MessageInitShape } from "@bufbuild/protobuf";

@@ -15,7 +15,7 @@ export interface OperationContext {
 	env: Env;
 	/** The authenticated account; every read and write is scoped to it. */
 	dspid: string;
-	/** `data`, decoded with the seed's schema. */
+	/** `data`, decoded with the management API schema. */
 	data: Request_Data;
 	/** `data` as received, to tell an absent node from an empty one. */
 	raw: JsonObject;
@@ -47,8 +47,8 @@ export function requireList(raw: JsonObject, node: string): JsonValue[] {
 }
 
 /**
- * Reads page_num/page_size/get_all (seed 001 TargetGet/BindGet). 0 means unset: page 1,
- * {@link DEFAULT_PAGE_SIZE} records. `get_all` ignores the paging fields.
+ * Reads page_num/page_size/get_all (docs/rta/management-api.md TargetGet/BindGet). 0 means unset:
+ * page 1, {@link DEFAULT_PAGE_SIZE} records. `get_all` ignores the paging fields.
  * @param node - e.g. `"target_get"`, for messages
  * @param paging - the decoded node, if any
  * @returns the window and the page_num/page_size to echo

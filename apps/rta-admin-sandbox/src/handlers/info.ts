@@ -1,5 +1,5 @@
 /**
- * info/get (seed 001 信息管理): the RTA's registration, from SANDBOX_INFO.
+ * info/get (docs/rta/management-api.md 信息管理): the RTA's registration, from SANDBOX_INFO.
  * @module
  */
 import { infoProfile } from "../config.ts";

@@ -1,8 +1,8 @@
 /**
- * `POST /rta/{function}/{operate}` (seed 001 API请求约定): reads the body, authenticates,
- * dispatches, and answers the envelope. Every request that reaches this handler gets HTTP 200
- * and a JSON envelope, failures included (seed 001: "只要能进逻辑层，必然返回JSON格式"; the
- * outcome is in `code`); only a method other than POST gets 405.
+ * `POST /rta/{function}/{operate}` (docs/rta/management-api.md API请求约定): reads the body,
+ * authenticates, dispatches, and answers the envelope. Every request that reaches this handler gets
+ * HTTP 200 and a JSON envelope, failures included (API返回约定: "只要能进逻辑层，必然返回JSON格式"; the outcome is in
+ * `code`); only a method other than POST gets 405.
  * @module
  */
 import type { JsonObject } from "@bufbuild/protobuf";
@@ -29,7 +29,7 @@ import { targetDelete, targetGet, targetSet } from "./target.ts";
 /** Largest body accepted (1000 bind records fit several times over). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** The operations seed 001 defines with a schema. */
+/** The operations the RTA management API defines with a schema. */
 const OPERATIONS: Record<string, Record<string, Operation>> = {
 	info: { get: infoGet },
 	sign: { get: signGet, set: signSet },
@@ -37,7 +37,7 @@ const OPERATIONS: Record<string, Record<string, Operation>> = {
 	bind: { get: bindGet, set: bindSet, delete: bindDelete },
 };
 
-/** Functions seed 001 lists as in progress (编写中), without a schema to simulate. */
+/** Functions the RTA management API lists as in progress (编写中), without a schema to simulate. */
 const NOT_SIMULATED = new Set(["exp", "bitmap", "filter"]);
 
 function isObject(v: unknown): v is JsonObject {
@@ -76,7 +76,7 @@ function parseRequest(text: string): { request: ApiRequest; raw: JsonObject } {
 		return { request: fromManagementJson(RequestSchema, raw), raw };
 	} catch (cause) {
 		const detail = isProtoError(cause) ? cause.message : String(cause);
-		throw new SandboxError(SandboxCode.INVALID_PARAM, `body does not match the seed-001 schema: ${detail}`, {
+		throw new SandboxError(SandboxCode.INVALID_PARAM, `body does not match the API schema: ${detail}`, {
 			cause,
 		});
 	}
@@ -91,7 +91,7 @@ async function run(req: IRequest, env: Env): Promise<Outcome> {
 	if (NOT_SIMULATED.has(fn)) {
 		throw new SandboxError(
 			SandboxCode.NOT_SUPPORTED,
-			`${fn}/${operate}: not simulated (seed 001 lists ${fn} as in progress, without a schema)`,
+			`${fn}/${operate}: not simulated (docs/rta/management-api.md lists ${fn} as in progress, without a schema)`,
 		);
 	}
 	const operation = OPERATIONS[fn]?.[operate];

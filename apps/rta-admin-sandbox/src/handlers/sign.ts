@@ -1,6 +1,7 @@
 /**
- * sign/get, sign/set (seed 001 签名管理; spec rta-http.md): static header pairs Tencent adds to
- * every RTA request. sign/set replaces the whole set; an explicit empty list disables it.
+ * sign/get, sign/set (docs/rta/management-api.md 签名管理; docs/rta/http-behaviour.md "Header
+ * signature"): static header pairs Tencent adds to every RTA request. sign/set replaces the whole
+ * set; an explicit empty list disables it.
  * @module
  */
 import { MAX_SIGNS, signsProblem } from "@txad/rta-admin";

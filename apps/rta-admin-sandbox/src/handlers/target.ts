@@ -1,8 +1,8 @@
 /**
- * target/get, target/set, target/delete (seed 001 策略管理).
+ * target/get, target/set, target/delete (docs/rta/management-api.md 策略管理).
  * target/delete is all or nothing: an unknown id (3001) or a strategy that still has bindings
  * (3002) fails the whole request and deletes nothing, because the response has no per-record
- * node to report a partial result in (seed 001: target/delete returns only code + msg).
+ * node to report a partial result in (RTA management API: target/delete returns only code + msg).
  * @module
  */
 import { MAX_TARGET_DELETE, targetDescProblem, targetIdProblem } from "@txad/rta-admin";

@@ -58,7 +58,7 @@ export interface CompiledConfig {
 }
 
 /**
- * Clamps a cache time to the range Tencent accepts (rta-wire.md RtaResponse #7).
+ * Clamps a cache time to the range Tencent accepts (docs/rta/wire-protocol.md RtaResponse #7).
  * @param seconds - requested
  * @param platformCacheTime - the admission form's cache time
  * @returns the clamped value

@@ -12,15 +12,15 @@ export const CONFIG_KEY = "config:strategies";
 export const MAX_STRATEGIES = 500;
 
 /**
- * Per-strategy bid fields, copied into `RtaResponse.TargetInfo` (rta-wire.md TargetInfo #3, #5,
- * #6, #7, #10). Prices in fen.
+ * Per-strategy bid fields, copied into `RtaResponse.TargetInfo` (docs/rta/wire-protocol.md
+ * RtaResponse.TargetInfo #3, #5, #6, #7, #10). Prices in fen.
  */
 export interface BidFields {
 	/** TargetInfo #3, uint32 fen. */
 	cpc_price?: number;
 	/** TargetInfo #5, uint32 fen. */
 	cpa_price?: number;
-	/** TargetInfo #6, 0.2–5 (rta-http.md weight factor bounds). */
+	/** TargetInfo #6, 0.2–5 (docs/rta/http-behaviour.md "Weight factors and prices"). */
 	user_weight_factor?: number;
 	/** TargetInfo #7, 0.2–5. */
 	cpc_factor?: number;

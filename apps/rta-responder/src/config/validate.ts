@@ -13,13 +13,13 @@ import {
 	type StrategyConfigDocument,
 } from "./types.ts";
 
-/** rta-wire.md RtaResponse #7: at most 7 days. */
+/** docs/rta/wire-protocol.md RtaResponse #7: at most 7 days. */
 export const MAX_RESPONSE_CACHE_TIME = 7 * 24 * 3600;
-/** rta-http.md: weight factors' default bounds. */
+/** docs/rta/http-behaviour.md "Weight factors and prices": weight factors' default bounds. */
 export const FACTOR_MIN = 0.2;
-/** rta-http.md: weight factors' default bounds. */
+/** docs/rta/http-behaviour.md "Weight factors and prices": weight factors' default bounds. */
 export const FACTOR_MAX = 5;
-/** rta-wire.md TargetInfo #10 / RtaResponse #17: ≤ 20 bytes. */
+/** docs/rta/wire-protocol.md RtaResponse.TargetInfo #10 / RtaResponse #17: ≤ 20 bytes. */
 export const MAX_DSP_TAG_STR_BYTES = 20;
 const UINT32_MAX = 0xffff_ffff;
 // Strategy ids are registered with Tencent's management API; keep them printable and short.

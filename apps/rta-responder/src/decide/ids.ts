@@ -1,12 +1,13 @@
 /**
  * Which ids of a device can be looked up, in which order, and under which KV key.
  *
- * Order: the id Tencent will cache our answer under (`cached_deviceid_type`, rta-wire.md Device
- * #10) comes first, so the answer is decided on the very key it is cached by; then the others
- * in {@link ID_TYPE_ORDER}. Ids listed in `doubtful_ids_list` (#9), empty ids, malformed hashes
- * and known placeholder ids (rta-http.md "Known non-device ids") are skipped: deciding on them
- * would treat millions of devices as one. In openid mode (seed 000 交互方式) only the openid of
- * the configured appid is used.
+ * Order: the id Tencent will cache our answer under (`cached_deviceid_type`,
+ * docs/rta/wire-protocol.md RtaRequest.Device #10) comes first, so the answer is decided on the
+ * very key it is cached by; then the others in {@link ID_TYPE_ORDER}. Ids listed in
+ * `doubtful_ids_list` (#9), empty ids, malformed hashes and known placeholder ids
+ * (docs/rta/http-behaviour.md "Known non-device ids") are skipped: deciding on them would treat
+ * millions of devices as one. In openid mode (docs/rta/admission.md 交互方式) only the openid of the
+ * configured appid is used.
  * @module
  */
 import { hashDeviceId, isNonDeviceHash, isNonDeviceRawId } from "@txad/muid";
@@ -67,7 +68,7 @@ export interface SkippedId {
 	reason: SkipReason;
 }
 
-/** How the integration identifies users (seed 000 交互方式). */
+/** How the integration identifies users (RTA admission guide 交互方式). */
 export type InteractionMode = { kind: "device_id" } | { kind: "openid"; appid: string };
 
 /**
@@ -81,7 +82,7 @@ export function audienceKey(type: IdType, value: string): string {
 	return `${type}:${value}`;
 }
 
-// Device fields by id type (rta-wire.md RtaRequest.Device #2–#6).
+// Device fields by id type (docs/rta/wire-protocol.md RtaRequest.Device #2–#6).
 const HASH_FIELDS = [
 	["idfa_md5", "idfaMd5sum", "device.idfa_md5sum"],
 	["imei_md5", "imeiMd5sum", "device.imei_md5sum"],
@@ -90,7 +91,7 @@ const HASH_FIELDS = [
 	["mac_md5", "macMd5sum", "device.mac_md5sum"],
 ] as const;
 
-// rta-wire.md Device.DeviceIdTag → the id type it makes doubtful.
+// docs/rta/wire-protocol.md Device.DeviceIdTag → the id type it makes doubtful.
 const DOUBTFUL_TYPE: Readonly<Record<DeviceIdTag, IdType>> = {
 	[DeviceIdTag.IDFA_MD5_DOUBTFUL]: "idfa_md5",
 	[DeviceIdTag.IMEI_MD5_DOUBTFUL]: "imei_md5",
@@ -101,8 +102,8 @@ const DOUBTFUL_TYPE: Readonly<Record<DeviceIdTag, IdType>> = {
 	[DeviceIdTag.QAID_DOUBTFUL]: "caid_md5",
 };
 
-// rta-wire.md Device.CacheDeviceIdType → id type; NIL (and unknown values) → none. The request
-// carries no raw OAID, so OAID and OAID_MD5 both name the oaid_md5sum.
+// docs/rta/wire-protocol.md Device.CacheDeviceIdType → id type; NIL (and unknown values) → none.
+// The request carries no raw OAID, so OAID and OAID_MD5 both name the oaid_md5sum.
 const CACHED_TYPE: Readonly<Partial<Record<CacheDeviceIdType, IdType>>> = {
 	[CacheDeviceIdType.IDFA_MD5]: "idfa_md5",
 	[CacheDeviceIdType.IMEI_MD5]: "imei_md5",

@@ -77,7 +77,7 @@ export function fallbackOutcome(fallback: Fallback, config: CompiledConfig | und
 	if (fallback.kind === "strategy" && config !== undefined) {
 		const s = config.byId.get(fallback.id);
 		// Only a strategy of the loaded config: an unregistered id with code 0 means "take
-		// everything" on the platform side (rta-http.md).
+		// everything" on the platform side (docs/rta/http-behaviour.md "Requests and answers").
 		if (s?.base.enabled) {
 			return {
 				code: RtaCode.TAKE,
@@ -114,7 +114,8 @@ export function buildResponse(
 	processingMs: number | undefined,
 ): RtaResponse {
 	const res = create(RtaResponseSchema);
-	// proto2 presence: assigning sets the field, so code 0 is on the wire too (rta-wire.md #2 required).
+	// proto2 presence: assigning sets the field, so code 0 is on the wire too
+	// (docs/rta/wire-protocol.md RtaResponse #2 required).
 	res.code = outcome.code;
 	if (requestId !== "") res.requestId = requestId;
 	if (processingMs !== undefined) res.processingTimeMs = processingMs;

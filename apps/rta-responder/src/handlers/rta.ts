@@ -1,8 +1,8 @@
 /**
- * `POST /rta`: one protobuf RtaRequest in, one protobuf RtaResponse out (rta-wire.md), HTTP 200
- * for everything that reaches the decision, refusals included (rta-http.md: any error counts as
- * a timeout). Only a failed header check (401, empty body) and an oversize body (413) answer
- * otherwise.
+ * `POST /rta`: one protobuf RtaRequest in, one protobuf RtaResponse out
+ * (docs/rta/wire-protocol.md), HTTP 200 for everything that reaches the decision, refusals included
+ * (docs/rta/http-behaviour.md "Status codes": any error counts as a timeout). Only a failed header
+ * check (401, empty body) and an oversize body (413) answer otherwise.
  *
  * Hot path: one decode, settings and compiled config from memory, LRU hits without a promise,
  * one encode. Storage reads race a deadline; on expiry the FALLBACK is answered and the reads
@@ -78,7 +78,8 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 
 	if (req.isPing) {
 		metrics.pings++;
-		// rta-http.md: a latency probe gets only code and request_id, at once, no storage read.
+		// docs/rta/http-behaviour.md "Ping and test requests": a latency probe gets only code and
+		// request_id, at once, no storage read.
 		return answer(req.id, refusal("PING"), start, true);
 	}
 	if (req.isTest) metrics.tests++;

@@ -1,6 +1,6 @@
 /**
- * `txad admission check FORM`: validates the seed-000 RTA admission form (JSON or YAML, English
- * or Chinese keys) and prints the responder's wrangler settings that follow from it.
+ * `txad admission check FORM`: validates the RTA admission form of docs/rta/admission.md (JSON or
+ * YAML, English or Chinese keys) and prints the responder's wrangler settings that follow from it.
  * @module
  */
 import { readFile } from "node:fs/promises";
@@ -27,7 +27,7 @@ export const RESPONDER_VARS = {
 	openidAppid: "OPENID_APPID",
 } as const;
 
-const HELP = `txad admission check — validate the 《RTA准入申请表》 (seed 000) before sending it
+const HELP = `txad admission check — validate the 《RTA准入申请表》 (docs/rta/admission.md) before sending it
 
 Usage: txad admission check FORM.(json|yaml|yml) [--json]
 

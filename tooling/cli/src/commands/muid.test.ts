@@ -1,5 +1,5 @@
-import { describe, it } from "vitest";
 import muidVectors from "@txad/testdata/muid.json" with { type: "json" };
+import { describe, it } from "vitest";
 import { captureIo } from "../io.ts";
 import { main } from "../main.ts";
 

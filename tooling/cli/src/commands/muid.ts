@@ -27,7 +27,8 @@ Usage: txad muid [--kind KIND] [--os ios|android] [--json] ID...
   --os OS       ios | android: tells an OAID from an IDFA when detecting.
   --json        one JSON object per id instead of a table.
 
-Normalisation (rta-http.md): IMEI lower-cased, IDFA upper-cased, others hashed as given.
+Normalisation (docs/rta/http-behaviour.md "Device id hashing"): IMEI lower-cased, IDFA upper-cased,
+others hashed as given.
 Ids that are placeholders (empty, zeros, "null", md5 of those…) are flagged "non-device".
 
 Example:

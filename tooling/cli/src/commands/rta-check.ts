@@ -1,5 +1,5 @@
 /**
- * `txad rta check`: Tencent's manual single test (seed 000 step 6) — real protobuf requests for
+ * `txad rta check`: Tencent's manual single test (docs/rta/admission.md step 6) — real protobuf requests for
  * sample device ids; positives must be taken (`code` 0), negatives refused (non-zero `code`).
  * @module
  */
@@ -18,12 +18,12 @@ import { createRtaClient, type RtaClient, type RtaOutcome } from "../lib/rta-cli
 import { describeCode } from "../lib/rta-codes.ts";
 import { formatTable } from "../lib/table.ts";
 
-/** Seed 000 step 6 asks for 少量 (a few) samples; more is a load test. */
+/** RTA admission guide step 6 asks for 少量 (a few) samples; more is a load test. */
 export const MAX_SAMPLES = 1000;
-/** rta-http.md: 60 ms end-to-end budget; slower answers are flagged. */
+/** docs/rta/http-behaviour.md "Budget": 60 ms end-to-end budget; slower answers are flagged. */
 const BUDGET_MS = 60;
 
-const HELP = `txad rta check — Tencent's manual single test (seed 000 step 6) against your responder
+const HELP = `txad rta check — Tencent's manual single test (docs/rta/admission.md step 6) against your responder
 
 Usage: txad rta check --url URL [--positive FILE] [--negative FILE] [flags]
 
@@ -120,7 +120,7 @@ async function checkOne(
 /** `txad rta check`. */
 export const rtaCheck: Command = {
 	name: "rta check",
-	summary: "single test (seed 000 step 6): positives taken, negatives refused, as a table",
+	summary: "single test (docs/rta/admission.md step 6): positives taken, negatives refused, as a table",
 	help: HELP,
 	async run(argv, io) {
 		const { values } = parseFlags("rta check", argv, {

@@ -1,5 +1,5 @@
 /**
- * `txad rta loadtest`: Tencent's admission stress test (seed 000 step 7) run against your own
+ * `txad rta loadtest`: Tencent's admission stress test (docs/rta/admission.md step 7) run against your own
  * responder first — open-loop paced, realistic protobuf traffic, latency percentiles, timeout and
  * error rates against the < 1 % bar, a progress line and an HTML/SVG histogram report.
  * @module
@@ -34,12 +34,12 @@ export const MAX_DURATION_S = 300;
 export const MAX_QPS = 20_000;
 /** Hard cap on requests per run, whatever --qps × --duration says. */
 export const MAX_REQUESTS = 2_000_000;
-/** Seed 000 step 7 / rta-http.md: timeouts + errors must stay below 1 %. */
+/** RTA admission guide step 7 / docs/rta/http-behaviour.md "Quality bars": timeouts + errors must stay below 1 %. */
 export const FAILURE_THRESHOLD = 0.01;
-/** rta-http.md: 60 ms end to end for first-stage requests. */
+/** docs/rta/http-behaviour.md "Budget": 60 ms end to end for first-stage requests. */
 export const DEFAULT_TIMEOUT_MS = 60;
 
-const HELP = `txad rta loadtest — the admission stress test (seed 000 step 7), against your responder
+const HELP = `txad rta loadtest — the admission stress test (docs/rta/admission.md step 7), against your responder
 
 Usage: txad rta loadtest --url URL --qps N --duration S [flags]
 
@@ -287,7 +287,7 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 		}
 		if (isLoopbackHost(options.url.hostname)) {
 			warnings.push(
-				"loopback target: Tencent's 60 ms budget also covers 27–43 ms of network between regions (rta-http.md); aim for p99 well under 16 ms here",
+				"loopback target: Tencent's 60 ms budget also covers 27–43 ms of network between regions (docs/rta/http-behaviour.md#budget); aim for p99 well under 16 ms here",
 			);
 		}
 		return {

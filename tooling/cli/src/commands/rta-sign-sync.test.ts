@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { captureIo } from "../io.ts";
 import { main } from "../main.ts";
 
-// A scripted management API: answers sign/get with the envelope seed 001 describes.
+// A scripted management API: answers sign/get with the envelope docs/rta/management-api.md describes.
 let server: Server;
 let base: string;
 let signs: unknown = [];

@@ -1,21 +1,21 @@
 /**
  * `txad rta sign sync`: reads the registered header "signature" with the RTA management API
- * (seed 001 sign/get) through @txad/rta-admin and prints the responder's RTA_SIGN_HEADERS secret,
- * ready to pipe into `wrangler secret put`.
+ * (docs/rta/management-api.md 签名管理, sign/get) through @txad/rta-admin and prints the responder's
+ * RTA_SIGN_HEADERS secret, ready to pipe into `wrangler secret put`.
  * @module
  */
 import { createRtaAdminClient, fetchSignHeadersSecret, isRtaAdminError } from "@txad/rta-admin";
 import { type Command, optionalString, parseFlags } from "../args.ts";
 import { CliError, EXIT_OK } from "../errors.ts";
 
-/** Seed 001: the management API's origin. */
+/** RTA management API (API请求约定): the management API's origin. */
 export const DEFAULT_RTA_API_URL = "https://api.algo.com.cn";
 
 const HELP = `txad rta sign sync — turn the registered RTA header signature into RTA_SIGN_HEADERS
 
 Usage: txad rta sign sync --dspid ID [--token T] [--base-url URL] [--secret-only | --json]
 
-  --dspid ID       your DSPID / RTAID (seed 001 auth.dspid) (or env TXAD_RTA_DSPID)
+  --dspid ID       your DSPID / RTAID (docs/rta/management-api.md auth.dspid) (or env TXAD_RTA_DSPID)
   --token T        management API token (or env TXAD_RTA_TOKEN, which keeps it out of history)
   --base-url URL   API origin (default ${DEFAULT_RTA_API_URL}, or env TXAD_RTA_API_URL)
   --secret-only    print only the secret's JSON text, for a pipe
@@ -27,7 +27,8 @@ checks every request against. An empty set ({}) turns the check off. Then, from 
   npx txad rta sign sync --dspid 123 --secret-only | npx wrangler secret put RTA_SIGN_HEADERS
 
 Tencent propagates sign/set changes over hours: when rotating, keep the old value in
-RTA_SIGN_HEADERS_PREVIOUS and set RTA_SIGN_HEADERS_GRACE_UNTIL (rta-http.md).
+RTA_SIGN_HEADERS_PREVIOUS and set RTA_SIGN_HEADERS_GRACE_UNTIL (docs/rta/http-behaviour.md
+"Header signature").
 `;
 
 /** `txad rta sign sync`. */

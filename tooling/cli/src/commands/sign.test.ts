@@ -1,6 +1,6 @@
-import { describe, it } from "vitest";
 import conversionVectors from "@txad/testdata/conversion-encstr.json" with { type: "json" };
 import dspbVectors from "@txad/testdata/dspb-sign.json" with { type: "json" };
+import { describe, it } from "vitest";
 import { captureIo } from "../io.ts";
 import { main } from "../main.ts";
 

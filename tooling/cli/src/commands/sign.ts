@@ -1,6 +1,7 @@
 /**
- * `txad sign dspb` and `txad sign conversion`: compute the DSP-B request `sign` (seed 002) and
- * the conversion report `encstr` (seed 003 §5.4) with @txad/signing, showing the exact string
+ * `txad sign dspb` and `txad sign conversion`: compute the DSP-B request `sign`
+ * (docs/dspb/protocol.md 请求校验字段) and the conversion report `encstr`
+ * (docs/conversion/form-api.md §5.4) with @txad/signing, showing the exact string
  * that was signed so a mismatch with Tencent can be debugged field by field.
  * @module
  */
@@ -51,7 +52,7 @@ function signingFailure(e: unknown, flagOf: (field: string) => string): never {
 	throw e;
 }
 
-const DSPB_HELP = `txad sign dspb — compute the 优量汇 DSP-B request sign (seed 002 "请求校验字段")
+const DSPB_HELP = `txad sign dspb — compute the 优量汇 DSP-B request sign (docs/dspb/protocol.md "请求校验字段")
 
 Usage: txad sign dspb --secret S --device JSON --media JSON --network JSON --pos JSON
                       [--time-stamp MS] [--json]
@@ -108,7 +109,7 @@ export const signDspb: Command = {
 	},
 };
 
-const CONVERSION_HELP = `txad sign conversion — compute a conversion report encstr (seed 003 §5.3–5.4)
+const CONVERSION_HELP = `txad sign conversion — compute a conversion report encstr (docs/conversion/form-api.md §5.3–5.4)
 
 Usage: txad sign conversion --app-type IOS|ANDROID|UNIONANDROID --muid HASH --sign-key K
                             [--click-id ID] [--client-ip IP] [--conv-time S] [--json]

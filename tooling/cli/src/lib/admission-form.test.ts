@@ -22,7 +22,7 @@ function errorsOf(form: Record<string, unknown>) {
 }
 
 describe("checkAdmissionForm", () => {
-	it("accepts the seed's own example values and normalises them", ({ expect }) => {
+	it("accepts the admission guide's own example values and normalises them", ({ expect }) => {
 		const result = checkAdmissionForm(VALID);
 		expect(result.issues.filter((i) => i.severity === "error")).toEqual([]);
 		expect(result.ok).toBe(true);

@@ -1,6 +1,6 @@
 /**
- * The seed-000 《RTA准入申请表》 (RTA admission form) as data: English snake_case field names
- * mapped from the Chinese items, and the checks the seed states (required items, 缓存时间
+ * The 《RTA准入申请表》 of docs/rta/admission.md (RTA admission form) as data: English snake_case field names
+ * mapped from the Chinese items, and the checks the guide states (required items, 缓存时间
  * 1–24 h, 交互方式 device id xor openid, appid for openid, 服务商 cannot use openid, 流量范围
  * values, BidURL, 8万/day spend threshold, the rules acknowledgement text).
  * @module
@@ -24,17 +24,17 @@ export interface FormIssue {
 export interface FormField {
 	/** English snake_case key. */
 	key: string;
-	/** The item's Chinese label in seed 000. */
+	/** The item's Chinese label in the RTA admission guide. */
 	zh: string;
-	/** Required by seed 000 (必填项 是). */
+	/** Required by the RTA admission guide (必填项 是). */
 	required: boolean;
 	/** Other accepted keys (compared after lower-casing and removing spaces). */
 	aliases?: readonly string[];
 }
 
-/** Seed 000 附件 《RTA准入申请表》, in the form's order, plus the access mode from the two flows. */
+/** RTA admission guide 附件 《RTA准入申请表》, in the form's order, plus the access mode from the two flows. */
 export const FORM_FIELDS: readonly FormField[] = [
-	// Not a row of the form, but the seed has two flows (直客新接流程 / 服务商新接流程) with different rules.
+	// Not a row of the form, but the admission guide has two flows (直客新接流程 / 服务商新接流程) with different rules.
 	{ key: "integration_type", zh: "对接方式", required: false, aliases: ["接入方式", "access_mode"] },
 	{ key: "rta_full_name", zh: "RTA全称", required: true, aliases: ["full_name"] },
 	{ key: "rta_short_name", zh: "RTA简称", required: true, aliases: ["short_name"] },
@@ -57,11 +57,11 @@ export const FORM_FIELDS: readonly FormField[] = [
 	},
 	{ key: "entity_names", zh: "主体名称列表", required: true, aliases: ["entities"] },
 	{ key: "rules_acknowledgement", zh: "考核规则签署", required: true, aliases: ["rules_acknowledgment"] },
-	// Seed 000 step 2: 1–2 methods of making RTA decisions more effective; not a form row either.
+	// RTA admission guide step 2: 1–2 methods of making RTA decisions more effective; not a form row either.
 	{ key: "methodology", zh: "方法论", required: false, aliases: ["方法论简述", "rta决策提效方法论"] },
 ];
 
-/** Seed 000 流量范围 可选范围, with English aliases. */
+/** RTA admission guide 流量范围 可选范围, with English aliases. */
 export const TRAFFIC_SCOPES: Readonly<Record<string, string>> = {
 	微信: "微信",
 	wechat: "微信",
@@ -80,7 +80,7 @@ export const TRAFFIC_SCOPES: Readonly<Record<string, string>> = {
 	tencent_ads_network: "优量汇",
 };
 
-/** Seed 000 交互方式: 设备号 or openid. */
+/** RTA admission guide 交互方式: 设备号 or openid. */
 const INTERACTION_MODES: Readonly<Record<string, "device_id" | "openid">> = {
 	设备号: "device_id",
 	device_id: "device_id",
@@ -99,15 +99,15 @@ const INTEGRATION_TYPES: Readonly<Record<string, "direct" | "service_provider">>
 	服务商对接: "service_provider",
 };
 
-/** Seed 000 缓存时间: 下限1小时，上限24小时. */
+/** RTA admission guide 缓存时间: 下限1小时，上限24小时. */
 export const CACHE_TIME_MIN_SECONDS = 3600;
-/** Seed 000 缓存时间 upper bound. */
+/** RTA admission guide 缓存时间 upper bound. */
 export const CACHE_TIME_MAX_SECONDS = 86_400;
-/** Seed 000 step 2: 建议近期投放规模>8W元/天. */
+/** RTA admission guide step 2: 建议近期投放规模>8W元/天. */
 export const MIN_DAILY_SPEND = 80_000;
-/** Seed 000 考核规则签署: the text to copy. */
+/** RTA admission guide 考核规则签署: the text to copy. */
 export const RULES_TEXT = "已知晓RTA准入门槛及清退机制，并严格遵守";
-// A WeChat appid: "wx" + 16 hex digits (seed 000 example "wx0102030405060708").
+// A WeChat appid: "wx" + 16 hex digits (RTA admission guide example "wx0102030405060708").
 const WECHAT_APPID = /^wx[0-9a-f]{16}$/;
 
 /** The form, normalised. */
@@ -176,7 +176,7 @@ function asList(value: unknown): string[] | undefined {
 		return items.every((i): i is string => i !== undefined) ? items : undefined;
 	}
 	const text = asText(value);
-	// The seed writes lists inline: "微信、优量汇".
+	// The admission guide writes lists inline: "微信、优量汇".
 	return text === undefined
 		? undefined
 		: text
@@ -273,7 +273,7 @@ export function checkAdmissionForm(
 		);
 	};
 	for (const f of FORM_FIELDS) {
-		if (f.required && !present(f.key)) add("error", f.key, "is required (seed 000 必填项)");
+		if (f.required && !present(f.key)) add("error", f.key, "is required (docs/rta/admission.md 必填项)");
 	}
 
 	// 对接方式 (direct or service provider).
@@ -328,7 +328,7 @@ export function checkAdmissionForm(
 			add(
 				"error",
 				"cache_time",
-				`must be from 1 h to 24 h (seed 000: 下限1小时，上限24小时), got ${parsed.value / 3600} h`,
+				`must be from 1 h to 24 h (docs/rta/admission.md: 下限1小时，上限24小时), got ${parsed.value / 3600} h`,
 			);
 		} else {
 			form.cache_time_seconds = parsed.value;
@@ -362,7 +362,7 @@ export function checkAdmissionForm(
 			add(
 				"error",
 				"interaction_mode",
-				"choose one of 设备号 (device_id) or openid, not both (seed 000: 两者只能选一种)",
+				"choose one of 设备号 (device_id) or openid, not both (docs/rta/admission.md: 两者只能选一种)",
 			);
 		else if (modes[0] !== undefined) form.interaction_mode = modes[0];
 	}
@@ -382,16 +382,20 @@ export function checkAdmissionForm(
 			add(
 				"error",
 				"appid",
-				"is required when interaction_mode is openid (seed 000: 如选择openid交互，需提供appid)",
+				"is required when interaction_mode is openid (docs/rta/admission.md: 如选择openid交互，需提供appid)",
 			);
 		if (form.integration_type === "service_provider")
 			add(
 				"error",
 				"interaction_mode",
-				"service providers (服务商) can only use device ids, not openid (seed 000 服务商新接流程 step 3)",
+				"service providers (服务商) can only use device ids, not openid (docs/rta/admission.md 服务商新接流程 step 3)",
 			);
 	} else if (form.interaction_mode === "device_id" && form.appid !== undefined) {
-		add("warning", "appid", "is not used with device-id interaction (seed 000: 设备号交互无须填写)");
+		add(
+			"warning",
+			"appid",
+			"is not used with device-id interaction (docs/rta/admission.md: 设备号交互无须填写)",
+		);
 		form.appid = undefined;
 	}
 
@@ -440,11 +444,15 @@ export function checkAdmissionForm(
 		add(
 			"warning",
 			"daily_spend",
-			`${groupDigits(form.daily_spend)} 元/天 is below 8万 (80,000) 元/天: seed 000 step 2 says such applications are refused`,
+			`${groupDigits(form.daily_spend)} 元/天 is below 8万 (80,000) 元/天: docs/rta/admission.md step 2 says such applications are refused`,
 		);
 	}
 	if (form.expected_revenue_uplift !== undefined && form.expected_revenue_uplift <= 0) {
-		add("warning", "expected_revenue_uplift", "is zero; seed 000 asks for a reliable estimate of the uplift");
+		add(
+			"warning",
+			"expected_revenue_uplift",
+			"is zero; docs/rta/admission.md asks for a reliable estimate of the uplift",
+		);
 	}
 
 	if (present("entity_names")) {
@@ -459,7 +467,7 @@ export function checkAdmissionForm(
 				add(
 					"note",
 					"entity_names",
-					"service provider: each entity must authorise the whitelisting by e-mail from its corporate domain (seed 000)",
+					"service provider: each entity must authorise the whitelisting by e-mail from its corporate domain (docs/rta/admission.md)",
 				);
 			}
 		}
@@ -470,7 +478,11 @@ export function checkAdmissionForm(
 		const compact = text.replace(/\s+/g, "").replace(/,/g, "，");
 		const signers = /AMS运营接口人[:：]?([^，,。_]+?)[，,]客户代表[:：]?([^，,。_]+?)[。.]?$/.exec(compact);
 		if (!compact.includes(RULES_TEXT))
-			add("error", "rules_acknowledgement", `must contain the text "${RULES_TEXT}" (seed 000 考核规则签署)`);
+			add(
+				"error",
+				"rules_acknowledgement",
+				`must contain the text "${RULES_TEXT}" (docs/rta/admission.md 考核规则签署)`,
+			);
 		else if (signers === null)
 			add(
 				"error",
@@ -488,14 +500,15 @@ export function checkAdmissionForm(
 			severity: "warning",
 			field: "methodology",
 			message:
-				"methodology (方法论) missing: seed 000 step 2 refuses applications without 1–2 RTA decision methods",
+				"methodology (方法论) missing: docs/rta/admission.md step 2 refuses applications without 1–2 RTA decision methods",
 		});
 	}
 	if (form.integration_type === "service_provider") {
 		issues.push({
 			severity: "note",
 			field: "integration_type",
-			message: "a service provider may hold only one RTA integration, direct ones included (seed 000)",
+			message:
+				"a service provider may hold only one RTA integration, direct ones included (docs/rta/admission.md)",
 		});
 	}
 

@@ -1,5 +1,5 @@
-import { describe, it } from "vitest";
 import muidVectors from "@txad/testdata/muid.json" with { type: "json" };
+import { describe, it } from "vitest";
 import { parseKindLabel, resolveDeviceId } from "./device-ids.ts";
 
 describe("resolveDeviceId", () => {

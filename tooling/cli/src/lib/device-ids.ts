@@ -1,7 +1,7 @@
 /**
  * Turning a device id as found in a file (raw or hashed, with or without its kind) into the
  * canonical md5 the responder keys on, or a drop reason. Placeholder ids are dropped here, as
- * the responder would never decide on them (rta-http.md "Known non-device ids").
+ * the responder would never decide on them (docs/rta/http-behaviour.md "Known non-device ids").
  * @module
  */
 import {

@@ -3,7 +3,8 @@
  * server cannot slow the offered load down — the "coordinated omission" a closed loop would hide.
  * An optional warm-up ramps the rate linearly from 0 to the target first (a cold isolate, cold
  * caches and fresh connections would otherwise fail the first fraction of a second of a full-rate
- * start; Tencent also raises the QPS step by step during its stress test, seed 000 step 7).
+ * start; Tencent also raises the QPS step by step during its stress test,
+ * docs/rta/admission.md step 7).
  * @module
  */
 

@@ -7,7 +7,8 @@
 /** A parse result. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-// Chinese forms write ten-thousands as 万 or W ("20W" = 200 000, seed 000 QPS/spend examples).
+// Chinese forms write ten-thousands as 万 or W ("20W" = 200 000, docs/rta/admission.md QPS/spend
+// examples).
 const AMOUNT_UNITS: Record<string, number> = { "": 1, k: 1e3, w: 1e4, 万: 1e4, 千: 1e3, m: 1e6, 亿: 1e8 };
 
 /**
@@ -35,7 +36,8 @@ export function parseAmount(input: unknown): Parsed<number> {
 	return { ok: true, value: Math.round(Number(match[1]) * unit * 100) / 100 };
 }
 
-// Duration units in seconds; a bare number means hours, the unit the form uses (seed 000 缓存时间).
+// Duration units in seconds; a bare number means hours, the unit the form uses (RTA admission
+// guide 缓存时间).
 const DURATION_UNITS: Record<string, number> = {
 	s: 1,
 	sec: 1,

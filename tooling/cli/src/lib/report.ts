@@ -34,7 +34,7 @@ export interface LoadtestResult {
 	clientStall: { p99: number; max: number };
 	histogram: readonly number[];
 	failureRate: number;
-	/** The admission bar: timeouts + errors below this share (seed 000 step 7). */
+	/** The admission bar: timeouts + errors below this share (docs/rta/admission.md step 7). */
 	threshold: number;
 	pass: boolean;
 	warnings: string[];
@@ -131,7 +131,7 @@ export function renderHtmlReport(result: LoadtestResult): string {
 <style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:820px}th{text-align:left;padding-right:1.5rem;font-weight:500;color:#555}
 .v{font-size:1.4rem;font-weight:700;color:${result.pass ? "#2e7d32" : "#c62828"}}td{font-variant-numeric:tabular-nums}</style></head>
 <body><h1>RTA load test</h1>
-<p class="v">${result.pass ? "PASS" : "FAIL"}: timeouts + errors ${pct(result.failureRate)} (admission bar &lt; ${pct(result.threshold)}, seed 000 step 7)</p>
+<p class="v">${result.pass ? "PASS" : "FAIL"}: timeouts + errors ${pct(result.failureRate)} (admission bar &lt; ${pct(result.threshold)}, docs/rta/admission.md step 7)</p>
 <table>
 ${row("target", result.url)}
 ${row("started", result.startedAt)}

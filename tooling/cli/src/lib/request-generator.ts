@@ -1,8 +1,9 @@
 /**
  * Realistic, varied RtaRequests for the load test, reproducible from a seed: iOS and Android
- * devices from a fixed pool (so ids repeat as real traffic does), IDFA/CAID or IMEI/OAID/Android
- * ID hashes, doubtful ids with their tags, the cached_deviceid_type the platform would pick,
- * 0–3 experiment layers, ~1 % pings and some is_test calls (rta-wire.md, rta-http.md).
+ * devices from a fixed pool (so ids repeat as real traffic does), IDFA/CAID or IMEI/OAID/Android ID
+ * hashes, doubtful ids with their tags, the cached_deviceid_type the platform would pick, 0–3
+ * experiment layers, ~1 % pings and some is_test calls (docs/rta/wire-protocol.md,
+ * docs/rta/http-behaviour.md).
  * @module
  */
 import { create } from "@bufbuild/protobuf";
@@ -59,7 +60,8 @@ interface SyntheticDevice {
 	ip: string;
 }
 
-// Placeholders real SDKs send; their md5s are what doubtful_ids_list flags (rta-http.md).
+// Placeholders real SDKs send; their md5s are what doubtful_ids_list flags
+// (docs/rta/http-behaviour.md "Known non-device ids").
 const ZERO_IDFA_MD5 = hashDeviceId("idfa", "00000000-0000-0000-0000-000000000000");
 const EMPTY_MD5 = "d41d8cd98f00b204e9800998ecf8427e";
 // CAID versions in circulation (CAID is re-issued per algorithm version).

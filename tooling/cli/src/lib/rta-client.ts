@@ -1,7 +1,8 @@
 /**
  * Sends RtaRequests over keep-alive HTTP/1.1 and classifies each answer the way Tencent does
- * (rta-http.md): 200 with a decodable RtaResponse carrying `code` is an answer; any other status,
- * an undecodable body or a missing `code` is an error; no answer within the budget is a timeout.
+ * (docs/rta/http-behaviour.md "Status codes"): 200 with a decodable RtaResponse carrying `code` is
+ * an answer; any other status, an undecodable body or a missing `code` is an error; no answer
+ * within the budget is a timeout.
  * @module
  */
 import http from "node:http";
