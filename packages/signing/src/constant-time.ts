@@ -15,10 +15,10 @@ import { toBytes } from "./encoding.ts";
 export function timingSafeEqual(a: string | Uint8Array, b: string | Uint8Array): boolean {
 	const x = toBytes(a);
 	const y = toBytes(b);
-	const length = Math.max(x.length, y.length);
-	// Fold the length difference in, then walk the longer input so the loop count never
-	// depends on which one is shorter.
-	let diff = x.length ^ y.length;
-	for (let i = 0; i < length; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
+	// Only the lengths may show in the timing: unequal lengths return at once; for equal lengths
+	// every byte is visited and the differences OR-ed, with no exit at the first mismatch.
+	if (x.length !== y.length) return false;
+	let diff = 0;
+	for (const [i, byte] of x.entries()) diff |= byte ^ (y[i] ?? 0);
 	return diff === 0;
 }

@@ -37,14 +37,35 @@ describe("conversion encstr: bad input", () => {
 		muid: "b496ec1169770ea274a2b4f42ca4fb71",
 		sign_key: "k",
 	};
-	const cases: Array<[string, Partial<ConversionSignFields>]> = [
-		["app_type", { app_type: "" }],
-		["conv_time", { conv_time: "1422263664000" }],
-		["conv_time", { conv_time: "" }],
-		["muid", { muid: "" }],
-		["sign_key", { sign_key: "" }],
+	const notAString = undefined as unknown as string;
+	const cases: Array<[string, string, Partial<ConversionSignFields>, RegExp]> = [
+		["empty app_type", "app_type", { app_type: "" }, /^app_type is required$/],
+		["missing app_type", "app_type", { app_type: notAString }, /^app_type is required$/],
+		[
+			"missing click_id",
+			"click_id",
+			{ click_id: notAString },
+			/^click_id must be a string \(may be empty\)$/,
+		],
+		["numeric client_ip", "client_ip", { client_ip: 1 as unknown as string }, /^client_ip must be a string/],
+		[
+			"conv_time in ms",
+			"conv_time",
+			{ conv_time: "1422263664000" },
+			/^conv_time must be a Unix time in seconds$/,
+		],
+		["11-digit conv_time", "conv_time", { conv_time: 10_000_000_000 }, /^conv_time /],
+		["empty conv_time", "conv_time", { conv_time: "" }, /^conv_time /],
+		["zero conv_time", "conv_time", { conv_time: 0 }, /^conv_time /],
+		["leading-zero conv_time", "conv_time", { conv_time: "01422263664" }, /^conv_time /],
+		["fractional conv_time", "conv_time", { conv_time: 1422263664.5 }, /^conv_time /],
+		["negative conv_time", "conv_time", { conv_time: -1422263664 }, /^conv_time /],
+		["empty muid", "muid", { muid: "" }, /^muid is required$/],
+		["missing muid", "muid", { muid: notAString }, /^muid is required$/],
+		["empty sign_key", "sign_key", { sign_key: "" }, /^sign_key is required$/],
+		["missing sign_key", "sign_key", { sign_key: notAString }, /^sign_key is required$/],
 	];
-	it.for(cases)("names %s", ([field, override], { expect }) => {
+	it.for(cases)("names the field for %s", ([, field, override, message], { expect }) => {
 		let caught: unknown;
 		try {
 			computeConversionEncstr({ ...good, ...override });
@@ -53,5 +74,13 @@ describe("conversion encstr: bad input", () => {
 		}
 		expect(isSigningError(caught) && caught.code).toBe("INVALID_FIELD");
 		expect(isSigningError(caught) && caught.field).toBe(field);
+		expect(isSigningError(caught) && caught.message).toMatch(message);
+	});
+
+	it.for([
+		["the smallest conv_time", 1, "conv_time=1&"],
+		["the largest 10-digit conv_time", "9999999999", "conv_time=9999999999&"],
+	] as const)("accepts %s", ([, conv_time, part], { expect }) => {
+		expect(buildConversionSignString({ ...good, conv_time })).toContain(part);
 	});
 });

@@ -67,11 +67,12 @@ export function buildDspbRequestParam(parts: DspbSignParts): string {
  * @param secret - the signing secret issued by 优量汇
  * @param parts - the exact JSON texts and time stamp that go into the query
  * @returns 64 lower-case hex characters
- * @throws SigningError `INVALID_KEY` for an empty secret, `INVALID_FIELD` for a bad part
+ * @throws SigningError `INVALID_KEY` for an empty secret, `INVALID_FIELD` for a bad part (as a
+ * rejected promise, like every other failure here)
  * @example
  * const sign = await signDspbRequest(secret, { device, media, network, pos, time_stamp: Date.now() });
  */
-export function signDspbRequest(secret: string, parts: DspbSignParts): Promise<string> {
+export async function signDspbRequest(secret: string, parts: DspbSignParts): Promise<string> {
 	return hmacSha256Hex(secret, buildDspbRequestParam(parts));
 }
 
@@ -80,8 +81,9 @@ export function signDspbRequest(secret: string, parts: DspbSignParts): Promise<s
  * @param secret - the signing secret
  * @param parts - the exact JSON texts and time stamp received
  * @param sign - the `sign` received
- * @returns true when it matches
+ * @returns true when it matches; false for a wrong or malformed sign (not 64 hex digits)
+ * @throws SigningError `INVALID_KEY` or `INVALID_FIELD`, as for {@link signDspbRequest}
  */
-export function verifyDspbSign(secret: string, parts: DspbSignParts, sign: string): Promise<boolean> {
+export async function verifyDspbSign(secret: string, parts: DspbSignParts, sign: string): Promise<boolean> {
 	return verifyHmacSha256Hex(secret, buildDspbRequestParam(parts), sign);
 }

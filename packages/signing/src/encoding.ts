@@ -42,6 +42,6 @@ export function hexToBytes(hex: string): Uint8Array<ArrayBuffer> {
 		throw new SigningError("INVALID_HEX", `not an even-length hex string (length ${hex.length})`);
 	}
 	const out = new Uint8Array(hex.length / 2);
-	for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+	for (const i of out.keys()) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
 	return out;
 }

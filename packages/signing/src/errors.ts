@@ -3,14 +3,18 @@
  * @module
  */
 
-/** Every reason `@txad/signing` rejects an input. */
-export type SigningErrorCode =
+/** Every reason `@txad/signing` rejects an input; the runtime list behind {@link SigningErrorCode}. */
+export const SIGNING_ERROR_CODES = [
 	/** A key or secret is empty or not usable for HMAC. */
-	| "INVALID_KEY"
+	"INVALID_KEY",
 	/** A hex string has odd length or a non-hex character. */
-	| "INVALID_HEX"
+	"INVALID_HEX",
 	/** A protocol field is missing or malformed; `field` names it. */
-	| "INVALID_FIELD";
+	"INVALID_FIELD",
+] as const;
+
+/** Why `@txad/signing` rejected an input: one of {@link SIGNING_ERROR_CODES}. */
+export type SigningErrorCode = (typeof SIGNING_ERROR_CODES)[number];
 
 /**
  * Raised when an input cannot be signed or compared.
@@ -32,12 +36,18 @@ export class SigningError extends Error {
 }
 
 /**
- * Cross-realm guard: checks the name and code, not only the prototype chain.
+ * Whether `e` is a `SigningError`: an `Error` named `SigningError` whose `code` is one of
+ * {@link SIGNING_ERROR_CODES}. Subclasses keep the name, so they pass. Name and code decide
+ * rather than `instanceof SigningError`, so an error from another copy of this package (a
+ * second bundle) passes too; an unknown code fails, so `switch (e.code)` narrowing stays true.
  * @param e - anything caught
  * @returns whether `e` is a `SigningError`
+ * @example if (isSigningError(e) && e.code === "INVALID_FIELD") console.log(e.field);
  */
 export function isSigningError(e: unknown): e is SigningError {
 	return (
-		e instanceof Error && e.name === "SigningError" && typeof (e as { code?: unknown }).code === "string"
+		e instanceof Error &&
+		e.name === "SigningError" &&
+		(SIGNING_ERROR_CODES as readonly unknown[]).includes((e as { code?: unknown }).code)
 	);
 }

@@ -10,18 +10,22 @@ const MAX_CACHED_KEYS = 64;
 // same few secrets all day, so imported keys are kept per secret (bounded, oldest dropped).
 const keyCache = new Map<string, Promise<CryptoKey>>();
 
+// Exactly the 32 bytes of a SHA-256 MAC, in either case; anything else cannot be a valid MAC.
+const MAC_HEX = /^[0-9a-fA-F]{64}$/;
+
 function importHmacKey(secret: string | Uint8Array): Promise<CryptoKey> {
 	const bytes = toBytes(secret);
 	if (bytes.length === 0) throw new SigningError("INVALID_KEY", "HMAC secret is empty");
-	const id = typeof secret === "string" ? `s:${secret}` : `b:${bytesToHex(bytes)}`;
+	// Keyed by the bytes HMAC uses, so a text secret and its UTF-8 bytes share one entry.
+	const id = bytesToHex(bytes);
 	let key = keyCache.get(id);
 	if (key === undefined) {
 		key = crypto.subtle.importKey("raw", bytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 		// A failed import must not stay cached.
 		key.catch(() => keyCache.delete(id));
 		if (keyCache.size >= MAX_CACHED_KEYS) {
-			const oldest = keyCache.keys().next().value;
-			if (oldest !== undefined) keyCache.delete(oldest);
+			// A Map iterates in insertion order, and it is full here: its first key is the oldest.
+			keyCache.delete(keyCache.keys().next().value as string);
 		}
 		keyCache.set(id, key);
 	}
@@ -59,17 +63,22 @@ export async function hmacSha256Hex(
 
 /**
  * Verifies a hex HMAC-SHA256 with `crypto.subtle.verify`, which compares in constant time.
+ * A MAC from the wire may be anything, so a malformed one (not a string, not exactly 64 hex
+ * digits) is simply not valid: the result is `false`, never an exception.
  * @param secret - the key
  * @param message - the signed message
  * @param macHex - the MAC to check, hex in either case
  * @returns true when the MAC is valid; false for a wrong or malformed MAC
+ * @throws SigningError `INVALID_KEY` if the secret is empty (checked first, so a misconfigured
+ * secret is never mistaken for a bad MAC)
+ * @example await verifyHmacSha256Hex(secret, body, request.headers.get("x-signature") ?? "")
  */
 export async function verifyHmacSha256Hex(
 	secret: string | Uint8Array,
 	message: string | Uint8Array,
 	macHex: string,
 ): Promise<boolean> {
-	if (macHex.length !== 64 || !/^[0-9a-fA-F]+$/.test(macHex)) return false;
 	const key = await importHmacKey(secret);
+	if (typeof macHex !== "string" || !MAC_HEX.test(macHex)) return false;
 	return crypto.subtle.verify("HMAC", key, hexToBytes(macHex), toBytes(message));
 }

@@ -12,6 +12,6 @@ export {
 } from "./conversion-encstr.ts";
 export { buildDspbRequestParam, type DspbSignParts, signDspbRequest, verifyDspbSign } from "./dspb-sign.ts";
 export { bytesToHex, hexToBytes, toBytes } from "./encoding.ts";
-export { isSigningError, SigningError, type SigningErrorCode } from "./errors.ts";
+export { isSigningError, SIGNING_ERROR_CODES, SigningError, type SigningErrorCode } from "./errors.ts";
 export { hmacSha256, hmacSha256Hex, verifyHmacSha256Hex } from "./hmac.ts";
 export { md5, md5Hex } from "./md5.ts";
