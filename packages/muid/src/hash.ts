@@ -14,6 +14,7 @@ export const DEVICE_ID_KINDS = ["imei", "idfa", "oaid", "android_id", "mac", "ca
 /** A raw device-id kind. */
 export type DeviceIdKind = (typeof DEVICE_ID_KINDS)[number];
 
+// docs/rta/http-behaviour.md "Device id hashing": an md5 as 32 lower-case hex digits, nothing more.
 const HASH_PATTERN = /^[0-9a-f]{32}$/;
 
 /**
@@ -22,7 +23,7 @@ const HASH_PATTERN = /^[0-9a-f]{32}$/;
  * @returns true for one of {@link DEVICE_ID_KINDS}
  */
 export function isDeviceIdKind(kind: unknown): kind is DeviceIdKind {
-	return typeof kind === "string" && (DEVICE_ID_KINDS as readonly string[]).includes(kind);
+	return (DEVICE_ID_KINDS as readonly unknown[]).includes(kind);
 }
 
 /**
@@ -75,12 +76,13 @@ export function isDeviceIdHash(value: unknown): value is string {
  * Returns a hash in canonical form, accepting upper-case hex and surrounding white space.
  * @param value - candidate hash
  * @returns the lower-case hash
- * @throws MuidError `INVALID_HASH` when it is not 32 hex characters
+ * @throws MuidError `INVALID_HASH` when it is not a string of exactly 32 hex characters
+ * (after trimming): shorter, longer, non-hex and inner white space are all refused
  */
 export function normalizeDeviceIdHash(value: string): string {
-	const candidate = typeof value === "string" ? value.trim().toLowerCase() : "";
-	if (!HASH_PATTERN.test(candidate)) {
-		throw new MuidError("INVALID_HASH", "a device id hash must be 32 hex characters (md5)");
+	if (typeof value === "string") {
+		const candidate = value.trim().toLowerCase();
+		if (HASH_PATTERN.test(candidate)) return candidate;
 	}
-	return candidate;
+	throw new MuidError("INVALID_HASH", "a device id hash must be 32 hex characters (md5)");
 }

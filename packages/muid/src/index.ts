@@ -4,7 +4,7 @@
  * @module
  */
 export { type DetectedKind, type DetectOptions, detectDeviceIdKind } from "./detect.ts";
-export { isMuidError, MuidError, type MuidErrorCode } from "./errors.ts";
+export { isMuidError, MUID_ERROR_CODES, MuidError, type MuidErrorCode } from "./errors.ts";
 export {
 	DEVICE_ID_KINDS,
 	type DeviceIdKind,

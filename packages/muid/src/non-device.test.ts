@@ -31,12 +31,36 @@ describe("non-device ids", () => {
 		"00000000-0000-0000-0000-000000000000",
 		"NULL",
 		"Unknown",
+		"undefined",
+		"nil",
+		" null\n",
+		"\tunknown ",
+		"0000/0000",
 		"02:00:00:00:00:00",
+		"02-00-00-00-00-00",
+		"020000000000",
+		"02:00:00:00:00:00 ",
+		"02:0000:00:00:00",
 	])("flags raw placeholder %j", (raw, { expect }) => {
 		expect(isNonDeviceRawId(raw)).toBe(true);
 	});
 
-	it.for(["10", "a0000000", "02:00:00:00:00:01", "nullable"])("keeps raw id %j", (raw, { expect }) => {
+	it("flags every listed placeholder as a raw id too", ({ expect }) => {
+		for (const raw of NON_DEVICE_RAW_IDS) expect(isNonDeviceRawId(raw)).toBe(true);
+	});
+
+	it.for([
+		"10",
+		"a0000000",
+		"02:00:00:00:00:01",
+		"12:00:00:00:00:00",
+		"02:00:00:00:00",
+		"02:00:00:00:00:00:00",
+		"nullable",
+		"not null",
+		"354649050046412",
+		"0 1",
+	])("keeps raw id %j", (raw, { expect }) => {
 		expect(isNonDeviceRawId(raw)).toBe(false);
 	});
 });
