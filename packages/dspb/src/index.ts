@@ -22,6 +22,7 @@ export {
 	shouldRetry,
 } from "./fetch.ts";
 export { isIpAddress } from "./fields.ts";
+export { IOS_DEVICE_MODELS, mapIosDeviceModel } from "./ios-models.ts";
 export {
 	type Acceleration,
 	AUCTION_LOSS_REASONS,

@@ -13,6 +13,7 @@ import {
 	NETWORK_FIELDS,
 	POS_FIELDS,
 } from "./fields.ts";
+import { mapIosDeviceModel } from "./ios-models.ts";
 import type { DspbDevice, DspbGeo, DspbMedia, DspbNetwork, DspbPos } from "./types.ts";
 import { type DspbValidationOptions, validateAdRequest } from "./validate.ts";
 
@@ -173,7 +174,13 @@ export async function buildAdRequest(
 	}
 	const pos = serialize(input.pos, POS_FIELDS, posEncoders(config));
 	const media = serialize(input.media, MEDIA_FIELDS);
-	const device = serialize(input.device, DEVICE_FIELDS);
+	// DSP-B guide 附录 ios设备型号取值列表: early iOS devices are sent by display name, not raw value.
+	const device = serialize(
+		input.device.os === "ios"
+			? { ...input.device, model: mapIosDeviceModel(input.device.model) }
+			: input.device,
+		DEVICE_FIELDS,
+	);
 	const network = serialize(input.network, NETWORK_FIELDS);
 	const geo = input.geo === undefined ? undefined : serialize(input.geo, GEO_FIELDS);
 	const timeStamp = String(input.timeStamp ?? Date.now());

@@ -46,7 +46,11 @@ export type DspbDeviceType = 0 | 1 | 2 | 3;
 interface DspbDeviceCommon {
 	/** Two- or three-part version, or "unknown". */
 	os_version: string;
-	/** Build.MODEL on Android, the mapped model on iOS (DSP-B guide 附录 ios设备型号取值列表), or "unknown". */
+	/**
+	 * Build.MODEL on Android; on iOS the system value (`utsname.machine`, e.g. "iPhone6,1"), which
+	 * `buildAdRequest` maps through the DSP-B guide's 附录 ios设备型号取值列表 ("iPhone 5s") before
+	 * signing; "unknown" when it cannot be read.
+	 */
 	model: string;
 	/** 设备类型. */
 	device_type: DspbDeviceType;
