@@ -118,6 +118,10 @@ describe("shouldRetry: every exchange's 响应处理流程", () => {
 		["click", 0, 302, 1, false],
 		["click", 0, 200, 1, true],
 		["click", 0, 200, 2, false],
+		// Without interact_type the expected status is unknown: a retry could report the click twice.
+		["click", undefined, 302, 1, false],
+		["click", undefined, 200, 1, false],
+		["click", undefined, 500, 1, false],
 		["win_notice", undefined, 500, 1, false],
 		["loss_notice", undefined, 500, 1, false],
 	];
@@ -130,6 +134,7 @@ describe("shouldRetry: every exchange's 响应处理流程", () => {
 	it("expects 302 only for web-ad clicks", ({ expect }) => {
 		expect(expectedStatus("click", 0)).toBe(302);
 		expect(expectedStatus("click", 1)).toBe(200);
+		expect(expectedStatus("click")).toBeUndefined();
 		expect(expectedStatus("impression")).toBe(200);
 	});
 });

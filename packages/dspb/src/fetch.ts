@@ -44,23 +44,28 @@ export type DspbExchangeKind =
 
 /**
  * The status that counts as success for each exchange (DSP-B guide 响应处理流程 sections). Clicks
- * on web ads (interact_type 0) answer 302, on download ads 200.
+ * on web ads (interact_type 0) answer 302, on download ads (1) 200; which one a click expects
+ * cannot be known without the ad's interact_type.
  * @param kind - the exchange
  * @param interactType - the ad's interact_type (clicks only)
- * @returns the expected HTTP status
+ * @returns the expected HTTP status; undefined for a click without interact_type
+ * @example expectedStatus("click", 0) // 302; expectedStatus("click") // undefined
  */
-export function expectedStatus(kind: DspbExchangeKind, interactType?: 0 | 1): number {
-	return kind === "click" && interactType === 0 ? 302 : 200;
+export function expectedStatus(kind: DspbExchangeKind, interactType?: 0 | 1): number | undefined {
+	if (kind !== "click") return 200;
+	if (interactType === 0) return 302;
+	return interactType === 1 ? 200 : undefined;
 }
 
 /**
  * The DSP-B guide's retry rule for every exchange: retry at once, at most once, only when the
- * status is not the expected one; win/loss notices are never retried (竞胜/竞败上报: 其他异常情况,不允许重试). Use
- * `redirect: "manual"` when sending clicks so a 302 stays visible.
+ * status is not the expected one; win/loss notices are never retried (竞胜/竞败上报: 其他异常情况,不允许重试), nor
+ * are clicks sent without the ad's interact_type. Use `redirect: "manual"` when sending clicks so a
+ * 302 stays visible.
  * @param kind - the exchange
  * @param status - the HTTP status received
  * @param attempt - attempts made so far, including this one (1 after the first)
- * @param interactType - the ad's interact_type (clicks only)
+ * @param interactType - the ad's interact_type (clicks: required for any retry)
  * @returns whether to send the same request again now
  * @example shouldRetry("impression", 503, 1) // true; shouldRetry("impression", 503, 2) // false
  */
@@ -71,7 +76,11 @@ export function shouldRetry(
 	interactType?: 0 | 1,
 ): boolean {
 	if (kind === "win_notice" || kind === "loss_notice") return false;
-	return attempt < 2 && status !== expectedStatus(kind, interactType);
+	const expected = expectedStatus(kind, interactType);
+	// A click whose ad type is unknown is never retried: a web-ad click answers 302, a download-ad
+	// click 200, and guessing wrong would report one tap twice (DSP-B guide 点击上报: 禁止…多次点击上报).
+	if (expected === undefined) return false;
+	return attempt < 2 && status !== expected;
 }
 
 async function attempt(
