@@ -142,7 +142,14 @@ export const MEDIA_FIELDS: Readonly<Record<string, FieldSpec>> = {
  */
 export const DEVICE_FIELDS: Readonly<Record<string, FieldSpec>> = {
 	os: { required: true, check: oneOf("ios", "android") },
-	os_version: { required: true, check: str() },
+	// DSP-B guide: 三段式或两段式版本号。如果获取不到,填写unknown(小写).
+	os_version: {
+		required: true,
+		check: str(
+			/^(?:[0-9]+\.[0-9]+(?:\.[0-9]+)?|unknown)$/,
+			'a two- or three-part version like "13.0" or "17.4.1", or "unknown"',
+		),
+	},
 	model: { required: true, check: str() },
 	manufacturer: { check: str() },
 	device_type: { required: true, check: oneOf(0, 1, 2, 3) },

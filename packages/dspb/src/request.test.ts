@@ -1,4 +1,4 @@
-import { verifyDspbSign } from "@txad/signing";
+import { signDspbRequest, verifyDspbSign } from "@txad/signing";
 import dspbSign from "@txad/testdata/dspb-sign.json";
 import { describe, it } from "vitest";
 import { isDspbError } from "./errors.ts";
@@ -148,22 +148,41 @@ describe("buildAdRequest: query layout", () => {
 		expect(req.headers.Referer).toBe("http://www.qq.com");
 	});
 
-	it("matches the shared sign vector when given the vector's texts", async ({ expect }) => {
-		// The vector's objects are not valid requests (no os etc.); this checks only that the
-		// package signs with the same primitive the vector was made for.
+	it("writes the shared sign vector's texts and signs them with the vector's primitive", async ({
+		expect,
+	}) => {
+		// The vector's objects are not all valid requests: its os_version "13" predates the guide's
+		// two- or three-part rule, so the request is built with "13.0" and compared field by field.
 		const v = dspbSign.cases[1];
 		if (!v) throw new Error("no vector");
+		expect(
+			await signDspbRequest(v.secret, {
+				device: v.device,
+				media: v.media,
+				network: v.network,
+				pos: v.pos,
+				time_stamp: v.time_stamp,
+			}),
+		).toBe(v.sign);
+		const device = v.device.replace('"os_version":"13"', '"os_version":"13.0"');
 		const input: DspbAdRequestInput = {
 			pos: JSON.parse(v.pos),
 			media: JSON.parse(v.media),
-			device: JSON.parse(v.device),
+			device: JSON.parse(device),
 			network: JSON.parse(v.network),
 			timeStamp: Number(v.time_stamp),
 		};
 		const req = await buildAdRequest({ secret: v.secret }, input);
-		expect(req.params.device).toBe(v.device);
+		expect(req.params.device).toBe(device);
 		expect(req.params.pos).toBe(v.pos);
-		expect(req.params.sign).toBe(v.sign);
+		expect(req.params.media).toBe(v.media);
+		expect(req.params.network).toBe(v.network);
+		expect(req.params.sign).toBe(
+			await signDspbRequest(v.secret, { ...req.params, time_stamp: req.params.time_stamp }),
+		);
+		await expect(
+			buildAdRequest({ secret: v.secret }, { ...input, device: JSON.parse(v.device) }),
+		).rejects.toMatchObject({ field: "device.os_version" });
 	});
 });
 

@@ -56,6 +56,9 @@ describe("validateAdRequest: valid requests", () => {
 		],
 		["query alone", with_(android, { pos: { id: 1, ad_count: 1, query: "租房" } })],
 		["tmax 1", with_(android, { tmax: 1 })],
+		["two-part os_version", dev(android, { os_version: "13.0" })],
+		["three-part os_version", dev(ios, { os_version: "17.4.1" })],
+		["os_version unknown", dev(android, { os_version: "unknown" })],
 	];
 	it.for(valid)("%s", ([, input], { expect }) => {
 		expect(validateAdRequest(input)).toEqual([]);
@@ -142,6 +145,12 @@ describe("validateAdRequest: bad inputs name the field", () => {
 		],
 		["os Android (case)", dev(android, { os: "Android" }), "INVALID_FIELD", "device.os"],
 		["no os_version", dev(android, {}, ["os_version"]), "MISSING_FIELD", "device.os_version"],
+		// DSP-B guide device.os_version: 三段式或两段式版本号。如果获取不到,填写unknown(小写).
+		["one-part os_version", dev(android, { os_version: "13" }), "INVALID_FIELD", "device.os_version"],
+		["four-part os_version", dev(ios, { os_version: "16.4.1.2" }), "INVALID_FIELD", "device.os_version"],
+		["os_version with a letter", dev(ios, { os_version: "17.0b" }), "INVALID_FIELD", "device.os_version"],
+		["os_version UNKNOWN", dev(android, { os_version: "UNKNOWN" }), "INVALID_FIELD", "device.os_version"],
+		["os_version trailing dot", dev(android, { os_version: "13." }), "INVALID_FIELD", "device.os_version"],
 		["no model", dev(android, {}, ["model"]), "MISSING_FIELD", "device.model"],
 		[
 			"android without manufacturer",
