@@ -119,6 +119,18 @@ describe("fillClickLink", () => {
 			},
 		],
 		[
+			// Android sensor readings are 32-bit floats and the client's × 100 runs in float
+			// arithmetic, where 0.29 × 100 is 29 (a double multiply gives 28.999999999999996).
+			"SLD 2 Android: 0.29 / -0.57 / 1.13 m/s² → 29 / -57 / 113, as the client computes them",
+			{ sld: 2, os: "android", maxAcceleration: { x: 0.29, y: -0.57, z: 1.13 } },
+			{ x_max_acc: "29", y_max_acc: "-57", z_max_acc: "113", sld: "2" },
+		],
+		[
+			"SLD 2 Android: 2.01 / 4.35 / 0.999 m/s² → 201 / 435 / 99 (truncated, not rounded)",
+			{ sld: 2, os: "android", maxAcceleration: { x: 2.01, y: 4.35, z: 0.999 } },
+			{ x_max_acc: "201", y_max_acc: "435", z_max_acc: "99", sld: "2" },
+		],
+		[
 			"SLD 2 iOS: G × 980, truncated",
 			{ sld: 2, os: "ios", maxAcceleration: { x: 1.5, y: 0.01, z: -2 } },
 			{ x_max_acc: "1470", y_max_acc: "9", z_max_acc: "-1960", sld: "2" },

@@ -54,7 +54,7 @@ export type ClickMacroInput =
 	| (ClickCommon & {
 			/** 摇一摇. */
 			sld: 2;
-			/** Decides the scaling: Android ×100, iOS ×980, then truncated (DSP-B guide: 乘以…取整). */
+			/** Decides the scaling: Android ×100 in float32, iOS ×980 in double, then truncated (DSP-B guide: 乘以…取整). */
 			os: "android" | "ios";
 			/** Peak acceleration in the OS's native unit. */
 			maxAcceleration: Acceleration;
@@ -78,6 +78,18 @@ function int32(value: number | undefined, field: string, min = -(2 ** 31), max =
 		throw fieldError(field, `${field} must be an integer from ${min} to ${max}`);
 	}
 	return value;
+}
+
+/**
+ * DSP-B guide 点击上报 (摇一摇): Android reports m/s², iOS reports G; "Android端乘以100取整,iOS端乘以980取整".
+ * 取整 is truncation toward zero, as the clients' `(int)` cast does, computed in the client's
+ * arithmetic: Android's SensorEvent values are 32-bit floats, so its × 100 is a float multiply
+ * (0.29f × 100 = 29, where a double multiply gives 28.999999999999996 → 28); iOS's
+ * CMAcceleration is a double, so its × 980 is a double multiply.
+ */
+function scaleAcceleration(os: "android" | "ios", raw: number): number {
+	if (os === "android") return Math.trunc(Math.fround(Math.fround(raw) * 100));
+	return Math.trunc(raw * 980);
 }
 
 function replaceAll(url: string, values: Readonly<Record<string, string | number>>): string {
@@ -127,14 +139,12 @@ export function fillClickLink(clickLink: string, input: ClickMacroInput): string
 	if (input.sld === 2) {
 		if (input.os !== "android" && input.os !== "ios")
 			throw fieldError("os", 'os must be "android" or "ios" for a shake click');
-		// DSP-B guide: Android reports m/s², iOS reports G; "Android端乘以100取整,iOS端乘以980取整".
-		const scale = input.os === "android" ? 100 : 980;
 		for (const axis of ["x", "y", "z"] as const) {
 			const macro = `__${axis.toUpperCase()}_MAX_ACC__`;
 			const raw = input.maxAcceleration?.[axis];
 			if (typeof raw !== "number" || !Number.isFinite(raw))
 				throw fieldError(macro, `${macro} needs a finite acceleration`);
-			values[macro] = int32(Math.trunc(raw * scale), macro);
+			values[macro] = int32(scaleAcceleration(input.os, raw), macro);
 		}
 	} else if (input.sld === 5) {
 		for (const axis of ["x", "y", "z"] as const) {
