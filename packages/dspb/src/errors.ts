@@ -21,8 +21,10 @@ export type DspbErrorCode =
 	| "API_ERROR"
 	/** The ad server answered with a status other than 200, also after the one allowed retry. */
 	| "HTTP_ERROR"
-	/** `fetch` itself failed (network error, timeout, abort); the guide allows no retry here. */
+	/** `fetch` itself failed (network error, the caller's abort); the guide allows no retry here. */
 	| "NETWORK_ERROR"
+	/** An attempt outlived its timeout (1 s by default, DSP-B guide 超时时间); not retried either. */
+	| "TIMEOUT"
 	/** The response is not the JSON shape the guide describes; `field` names the path. */
 	| "INVALID_RESPONSE"
 	/** An RSA public key could not be parsed or is too small for the price. */
@@ -79,7 +81,7 @@ export class DspbError extends Error {
 	readonly msg: string | undefined;
 	/** HTTP status of the last attempt (`HTTP_ERROR` only). */
 	readonly status: number | undefined;
-	/** HTTP attempts made (fetch errors only). */
+	/** HTTP attempts made (`HTTP_ERROR`, `TIMEOUT`, `NETWORK_ERROR`). */
 	readonly attempts: number | undefined;
 
 	constructor(code: DspbErrorCode, message: string, detail: DspbErrorDetail = {}) {

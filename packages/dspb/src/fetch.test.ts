@@ -92,9 +92,39 @@ describe("fetchAds: docs/dspb/protocol.md retry rule (retry once only on non-200
 			});
 		};
 		const e = await fetchAds(await request(), { fetch: hang, timeoutMs: 20 }).catch((x: unknown) => x);
-		expect(isDspbError(e) && e.code).toBe("NETWORK_ERROR");
+		expect(isDspbError(e) && e.code).toBe("TIMEOUT");
 		expect(isDspbError(e) && e.message).toContain("timed out after 20 ms");
+		expect(isDspbError(e) && e.attempts).toBe(1);
 		expect(calls).toBe(1);
+	});
+
+	it("a timeout on the retry is a TIMEOUT after two attempts", async ({ expect }) => {
+		let calls = 0;
+		const fetch: FetchLike = (_url, init) => {
+			calls++;
+			if (calls === 1) return Promise.resolve(new Response("", { status: 503 }));
+			return new Promise((_resolve, reject) => {
+				init.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+			});
+		};
+		const e = await fetchAds(await request(), { fetch, timeoutMs: 20 }).catch((x: unknown) => x);
+		expect(isDspbError(e) && e.code).toBe("TIMEOUT");
+		expect(isDspbError(e) && e.attempts).toBe(2);
+	});
+
+	it("the caller's own abort is a NETWORK_ERROR, not a TIMEOUT", async ({ expect }) => {
+		const controller = new AbortController();
+		const hang: FetchLike = (_url, init) =>
+			new Promise((_resolve, reject) => {
+				init.signal?.addEventListener("abort", () => reject(init.signal?.reason));
+				controller.abort(new Error("caller gave up"));
+			});
+		const e = await fetchAds(await request(), {
+			fetch: hang,
+			timeoutMs: 5000,
+			signal: controller.signal,
+		}).catch((x: unknown) => x);
+		expect(isDspbError(e) && e.code).toBe("NETWORK_ERROR");
 	});
 
 	it("rejects a non-positive timeout", async ({ expect }) => {

@@ -83,6 +83,11 @@ export function shouldRetry(
 	return attempt < 2 && status !== expected;
 }
 
+/** Thrown by {@link attempt} when its own timer fired (as opposed to the caller aborting). */
+class AttemptTimeout extends Error {
+	override name = "AttemptTimeout";
+}
+
 async function attempt(
 	request: DspbAdRequest,
 	doFetch: FetchLike,
@@ -93,7 +98,8 @@ async function attempt(
 	const onAbort = () => controller.abort(outer?.reason);
 	if (outer?.aborted) onAbort();
 	outer?.addEventListener("abort", onAbort, { once: true });
-	const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+	const timeout = new AttemptTimeout(`timed out after ${timeoutMs} ms`);
+	const timer = setTimeout(() => controller.abort(timeout), timeoutMs);
 	try {
 		const res = await doFetch(request.url, {
 			method: request.method,
@@ -103,6 +109,9 @@ async function attempt(
 		// The body is read (or cancelled) either way so the connection can be reused.
 		const text = await res.text();
 		return { status: res.status, text };
+	} catch (cause) {
+		// Whatever the fetch implementation rethrows, the timer is what ended this attempt.
+		throw controller.signal.reason === timeout ? timeout : cause;
 	} finally {
 		clearTimeout(timer);
 		outer?.removeEventListener("abort", onAbort);
@@ -114,8 +123,9 @@ async function attempt(
  * @param request - from {@link buildAdRequest}
  * @param options - injectable `fetch`, timeout, abort signal
  * @returns the ads and how many attempts it took
- * @throws DspbError `HTTP_ERROR` (non-200 twice; `status`, `attempts`), `NETWORK_ERROR` (fetch
- *   threw or timed out; not retried), `API_ERROR` (ret ≠ 0; not retried), `INVALID_RESPONSE`
+ * @throws DspbError `HTTP_ERROR` (non-200 twice; `status`, `attempts`), `TIMEOUT` (an attempt
+ *   outlived `timeoutMs`; not retried), `NETWORK_ERROR` (fetch threw or the caller aborted; not
+ *   retried), `API_ERROR` (ret ≠ 0; not retried), `INVALID_RESPONSE`
  * @example
  * const { ads } = await fetchAds(await buildAdRequest(config, input));
  */
@@ -133,6 +143,9 @@ export async function fetchAds(
 		try {
 			result = await attempt(request, doFetch, timeoutMs, options.signal);
 		} catch (cause) {
+			if (cause instanceof AttemptTimeout) {
+				throw new DspbError("TIMEOUT", `ad request ${cause.message} (attempt ${n})`, { cause, attempts: n });
+			}
 			throw new DspbError(
 				"NETWORK_ERROR",
 				`ad request failed before a response (attempt ${n}): ${String(cause)}`,

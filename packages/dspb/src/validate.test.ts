@@ -44,6 +44,18 @@ describe("validateAdRequest: valid requests", () => {
 		["iOS with the ten device fields only", dev(ios, iosTen, ["idfa"])],
 		["iOS WeChat fields", dev(ios, { wx_installed: true, opensdk_ver: "1.9.2" })],
 		["android WeChat fields", dev(android, { wx_api_ver: 637927424, opensdk_ver: 637928960 })],
+		["iOS wx_installed alone", dev(ios, { wx_installed: false })],
+		[
+			"android native-page request with its WeChat fields",
+			with_(android, {
+				pos: { id: 1, ad_count: 1, support_wechat_canvas: true },
+				device: { ...android.device, wx_api_ver: 637927424, opensdk_ver: 637928960 },
+			}),
+		],
+		[
+			"support_wechat_canvas false needs nothing",
+			with_(ios, { pos: { id: 1, ad_count: 1, support_wechat_canvas: false } }),
+		],
 		[
 			"IPv6 client",
 			with_(android, { network: { ...android.network, ip: "2001:db8:85a3:8d3:1319:8a2e:370:7348" } }),
@@ -213,6 +225,36 @@ describe("validateAdRequest: bad inputs name the field", () => {
 		],
 		["imei on iOS", dev(ios, { imei: "123456789009876" }), "UNKNOWN_FIELD", "device.imei"],
 		["iOS opensdk_ver as number", dev(ios, { opensdk_ver: 186 }), "INVALID_FIELD", "device.opensdk_ver"],
+		["iOS opensdk_ver not dotted", dev(ios, { opensdk_ver: "v1.9" }), "INVALID_FIELD", "device.opensdk_ver"],
+		// DSP-B guide 微信小程序/小游戏广告处理逻辑 请求参数: wx_api_ver + opensdk_ver (Android), wx_installed +
+		// opensdk_ver (iOS) are required together; 微信原生页 adds pos.support_wechat_canvas to them.
+		[
+			"android opensdk_ver without wx_api_ver",
+			dev(android, { opensdk_ver: 637928960 }),
+			"MISSING_FIELD",
+			"device.wx_api_ver",
+		],
+		[
+			"iOS opensdk_ver without wx_installed",
+			dev(ios, { opensdk_ver: "1.9.2" }),
+			"MISSING_FIELD",
+			"device.wx_installed",
+		],
+		[
+			"android support_wechat_canvas without WeChat fields",
+			with_(android, { pos: { id: 1, ad_count: 1, support_wechat_canvas: true } }),
+			"MISSING_FIELD",
+			"device.opensdk_ver",
+		],
+		[
+			"iOS support_wechat_canvas without opensdk_ver",
+			with_(ios, {
+				pos: { id: 1, ad_count: 1, support_wechat_canvas: true },
+				device: { ...ios.device, wx_installed: true },
+			}),
+			"MISSING_FIELD",
+			"device.opensdk_ver",
+		],
 		["iOS without any id", dev(ios, {}, ["idfa"]), "MISSING_DEVICE_ID", "device"],
 		[
 			"iOS with nine of ten fields",

@@ -118,6 +118,10 @@ export function validateAdRequest(input: DspbAdRequestInput): DspbIssue[] {
 	if (checkObject("device", device, DEVICE_FIELDS, true, os, issues)) {
 		if (os === "android") checkAndroid(device, issues);
 		if (os === "ios") checkIos(device, issues);
+		if (os !== undefined) {
+			const canvas = isPlainObject(pos) && pos.support_wechat_canvas === true;
+			checkWechat(device, os, canvas, issues);
+		}
 		if (input.rewardedVideo === true && !isPresent(device.orientation)) {
 			issues.push({
 				code: "MISSING_FIELD",
@@ -195,12 +199,13 @@ function checkAndroid(device: Record<string, unknown>, issues: DspbIssue[]): voi
 function checkIos(device: Record<string, unknown>, issues: DspbIssue[]): void {
 	if (
 		isPresent(device.opensdk_ver) &&
-		!(typeof device.opensdk_ver === "string" && device.opensdk_ver.length > 0)
+		!(typeof device.opensdk_ver === "string" && /^[0-9]+(\.[0-9]+)*$/.test(device.opensdk_ver))
 	) {
 		issues.push({
 			code: "INVALID_FIELD",
 			field: "device.opensdk_ver",
-			message: "device.opensdk_ver must be a string on iOS (DSP-B guide: iOS端为string)",
+			message:
+				'device.opensdk_ver must be a dotted version string on iOS, like "1.9.2" (DSP-B guide: iOS端为string, from [WXApi getApiVersion])',
 		});
 	}
 	if (isPresent(device.idfa) || isPresent(device.idfa_md5)) return;
@@ -210,6 +215,34 @@ function checkIos(device: Record<string, unknown>, issues: DspbIssue[]): void {
 			code: "MISSING_DEVICE_ID",
 			field: missing.length === IOS_DEVICE_INFO_FIELDS.length ? "device" : `device.${missing[0]}`,
 			message: `an iOS request needs idfa, idfa_md5, or all ten device fields (DSP-B guide device 注 (2)); missing: ${missing.join(", ")}`,
+		});
+	}
+}
+
+/**
+ * DSP-B guide 微信小程序/小游戏广告处理逻辑 请求参数: WeChat ads need wx_api_ver + opensdk_ver on Android and
+ * wx_installed + opensdk_ver on iOS, together; 微信原生页广告处理逻辑 makes them required whenever
+ * pos.support_wechat_canvas is true.
+ */
+function checkWechat(
+	device: Record<string, unknown>,
+	os: "android" | "ios",
+	canvas: boolean,
+	issues: DspbIssue[],
+): void {
+	const partner = os === "android" ? "wx_api_ver" : "wx_installed";
+	const why =
+		os === "android"
+			? "Android WeChat ads need wx_api_ver and opensdk_ver together"
+			: "iOS WeChat ads need wx_installed and opensdk_ver together";
+	const wanted = canvas || isPresent(device.opensdk_ver);
+	if (!wanted) return;
+	for (const key of canvas ? ["opensdk_ver", partner] : [partner]) {
+		if (isPresent(device[key])) continue;
+		issues.push({
+			code: "MISSING_FIELD",
+			field: `device.${key}`,
+			message: `device.${key} is required: ${why}${canvas ? " (pos.support_wechat_canvas is true)" : ""} (DSP-B guide 微信小程序/小游戏广告处理逻辑, 微信原生页广告处理逻辑)`,
 		});
 	}
 }
