@@ -1,7 +1,6 @@
 import { describe, it } from "vitest";
 import {
 	adCategory,
-	compareVersions,
 	conversionUrls,
 	decideJump,
 	deeplinkOutcome,
@@ -18,7 +17,7 @@ import {
 	SEED_URL_TABLE,
 } from "./jump.testdata.ts";
 import { type AdCategory, JUMP_PRIORITY, type JumpField, URL_AVAILABILITY } from "./tables.ts";
-import type { HostCapabilities } from "./types.ts";
+import type { HostCapabilities, JumpAd } from "./types.ts";
 
 const stepsOf = (plan: JumpPlan) => (plan.kind === "jump" ? plan.steps.map((s) => s.action.kind) : []);
 const skippedOf = (plan: JumpPlan) => plan.skipped.map((s) => `${s.field}:${s.reason}`);
@@ -133,6 +132,39 @@ describe("decideJump: actions carry the ad's values", () => {
 		expect(plan.steps[0].successRule).toBeUndefined();
 	});
 
+	it("iOS universal link and deeplink steps are deeplink steps", ({ expect }) => {
+		for (const field of ["universal_link", "customized_invoke_url"] as const) {
+			const plan = decideJump(adWith(0, [field, "landing_page_url"]), FULL_HOST.ios);
+			if (plan.kind !== "jump") throw new Error("no plan");
+			expect(plan.steps.map(isDeeplinkStep)).toEqual([true, false]);
+		}
+	});
+
+	it("a download confirmation leaves out what the ad does not carry", ({ expect }) => {
+		const plan = decideJump(adWith(1, ["package_url"], { app_name: "X" }), FULL_HOST.android);
+		// toStrictEqual: a key present with the value undefined counts as a difference.
+		expect(plan.kind === "jump" && plan.steps[0].action).toStrictEqual({
+			kind: "download",
+			url: FIELD_VALUES.package_url,
+			confirm: { app_name: "X" },
+		});
+	});
+
+	it("an ad without conversion_event, or with empty URLs, reports nothing", ({ expect }) => {
+		for (const field of ["customized_invoke_url", "package_url"]) {
+			const bare = adWith(1, [field], { conversion_event: undefined });
+			const plan = decideJump(bare, FULL_HOST.android);
+			expect(plan.kind === "jump" && plan.steps.map((s) => s.conversions)).toEqual([[]]);
+		}
+		const empty = adWith(1, ["package_url"], {
+			conversion_event: { download_started: "", download_finished: "https://f" },
+		});
+		const plan2 = decideJump(empty, FULL_HOST.android);
+		expect(plan2.kind === "jump" && plan2.steps[0].conversions.map((c) => c.event)).toEqual([
+			"download_finished",
+		]);
+	});
+
 	it("conversions the ad has no URL for are left out", ({ expect }) => {
 		const ad = adWith(1, ["package_url"], { conversion_event: { download_started: "https://s" } });
 		const plan = decideJump(ad, FULL_HOST.android);
@@ -213,9 +245,30 @@ describe("bad input", () => {
 			caught = e;
 		}
 		expect(isJumpError(caught) && caught.field).toBe("interact_type");
+		expect(isJumpError(caught) && caught.code).toBe("INVALID_FIELD");
+		expect(isJumpError(caught) && caught.message).toContain("interact_type");
 	});
 	it("platform", ({ expect }) => {
 		expect(() => adCategory("web" as "ios", 0)).toThrow(/platform/);
+		let caught: unknown;
+		try {
+			adCategory("web" as "ios", 0);
+		} catch (e) {
+			caught = e;
+		}
+		expect(isJumpError(caught) && [caught.code, caught.field]).toEqual(["INVALID_FIELD", "platform"]);
+	});
+	it("a missing ad or host is a JumpError, not a TypeError", ({ expect }) => {
+		const fail = (fn: () => unknown) => {
+			try {
+				fn();
+			} catch (e) {
+				return isJumpError(e) ? e.field : "not a JumpError";
+			}
+			return "no error";
+		};
+		expect(fail(() => decideJump(adWith(0, []), undefined as unknown as HostCapabilities))).toBe("platform");
+		expect(fail(() => decideJump(undefined as unknown as JumpAd, FULL_HOST.ios))).toBe("interact_type");
 	});
 	it.for(["v6", "6.", "", "6..1"])("OpenSDK version %j", (openSdkVersion, { expect }) => {
 		let caught: unknown;
@@ -228,11 +281,5 @@ describe("bad input", () => {
 			caught = e;
 		}
 		expect(isJumpError(caught) && caught.field).toBe("wechat.openSdkVersion");
-	});
-	it("compareVersions", ({ expect }) => {
-		expect(compareVersions("5.3.1", "5.3.1")).toBe(0);
-		expect(compareVersions("5.3", "5.3.0")).toBe(0);
-		expect(compareVersions("5.10.0", "5.9.9")).toBeGreaterThan(0);
-		expect(compareVersions("1.8.5", "1.8.6")).toBeLessThan(0);
 	});
 });

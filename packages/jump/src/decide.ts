@@ -11,9 +11,9 @@ import {
 	JUMP_PRIORITY,
 	type JumpField,
 	URL_AVAILABILITY,
-	WECHAT_OPENSDK_MIN_VERSION,
 } from "./tables.ts";
 import type { ConversionEventKey, HostCapabilities, JumpAd } from "./types.ts";
+import { checkWechatPrerequisites } from "./wechat.ts";
 
 /** App details to show before a direct download (DSP-B guide: 通过弹窗等形式向用户展示应用名称、版本等). */
 export interface DownloadConfirmation {
@@ -127,32 +127,6 @@ export type JumpPlan =
 const DEEPLINK_FIELDS: ReadonlySet<JumpField> = new Set(["customized_invoke_url", "universal_link"]);
 
 /**
- * Compares dotted numeric versions ("5.3.1" vs "5.10"); missing parts count as 0.
- * @param a - first version
- * @param b - second version
- * @returns negative, zero or positive like a sort comparator
- * @throws JumpError `INVALID_FIELD` when either is not digits separated by dots
- * @example compareVersions("6.8.0", "5.3.1") > 0 // true
- */
-export function compareVersions(a: string, b: string): number {
-	const parse = (v: string) => {
-		if (typeof v !== "string" || !/^[0-9]+(\.[0-9]+)*$/.test(v)) {
-			throw new JumpError("INVALID_FIELD", `"${String(v)}" is not a dotted numeric version`, {
-				field: "wechat.openSdkVersion",
-			});
-		}
-		return v.split(".").map(Number);
-	};
-	const x = parse(a);
-	const y = parse(b);
-	for (let i = 0; i < Math.max(x.length, y.length); i++) {
-		const d = (x[i] ?? 0) - (y[i] ?? 0);
-		if (d !== 0) return d;
-	}
-	return 0;
-}
-
-/**
  * The guide's ad category for a platform and interact_type.
  * @param platform - the device OS
  * @param interactType - the ad's interact_type
@@ -177,14 +151,6 @@ function hasField(ad: JumpAd, field: JumpField): boolean {
 	return present(ad[field]);
 }
 
-function wechatReason(host: HostCapabilities): SkipReason | undefined {
-	if (host.wechat === undefined) return "unsupported_by_host";
-	if (!host.wechat.installed) return "wechat_not_installed";
-	return compareVersions(host.wechat.openSdkVersion, WECHAT_OPENSDK_MIN_VERSION[host.platform]) < 0
-		? "wechat_opensdk_too_old"
-		: undefined;
-}
-
 function hostReason(host: HostCapabilities, field: JumpField): SkipReason | undefined {
 	const ok = (flag: boolean | undefined) => (flag === true ? undefined : "unsupported_by_host");
 	switch (field) {
@@ -202,7 +168,7 @@ function hostReason(host: HostCapabilities, field: JumpField): SkipReason | unde
 			return ok(host.appStore);
 		case "wechat_app":
 		case "wechat_canvas":
-			return wechatReason(host);
+			return checkWechatPrerequisites(host.platform, host.wechat);
 		case "landing_page_url":
 			return undefined;
 	}

@@ -8,7 +8,6 @@ export {
 	adCategory,
 	type ConversionMoment,
 	type ConversionReport,
-	compareVersions,
 	conversionUrls,
 	type DeeplinkObservation,
 	type DeeplinkSuccessRule,
@@ -30,6 +29,8 @@ export {
 	JUMP_PRIORITY,
 	type JumpField,
 	URL_AVAILABILITY,
+	WECHAT_OPENSDK_MIN_SDK_INT,
 	WECHAT_OPENSDK_MIN_VERSION,
 } from "./tables.ts";
 export type { ConversionEventKey, HostCapabilities, JumpAd } from "./types.ts";
+export { checkWechatPrerequisites, compareVersions, type WechatPrerequisiteFailure } from "./wechat.ts";

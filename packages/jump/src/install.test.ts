@@ -32,5 +32,16 @@ describe("filterByInstallRelation: docs/dspb/protocol.md 转化上报-应用安�
 			caught = e;
 		}
 		expect(isJumpError(caught) && caught.field).toBe("relation_target");
+		expect(isJumpError(caught) && caught.code).toBe("INVALID_FIELD");
+		expect(isJumpError(caught) && caught.message).toContain("relation_target");
+	});
+
+	it("drops without a report when the ad has no conversion_event", ({ expect }) => {
+		const ad: JumpAd = { interact_type: 1, package_name: "com.example", relation_target: 1 };
+		expect(filterByInstallRelation(ad, true)).toEqual({
+			kind: "drop",
+			reason: "installed",
+			report: undefined,
+		});
 	});
 });

@@ -61,5 +61,13 @@ export const JUMP_PRIORITY: Readonly<Record<AdCategory, readonly JumpField[]>> =
  */
 export const WECHAT_OPENSDK_MIN_VERSION = { android: "5.3.1", ios: "1.8.6" } as const;
 
+/**
+ * Android OpenSDK 5.3.1 as the integer the Android `opensdk_ver` carries (DSP-B guide: Android端为int64,
+ * from Build.SDK_INT). The guide states the minimum only as "5.3.1"; the OpenSDK encodes its version
+ * as 0x20 + major, minor, patch, 0 in the four bytes of SDK_INT (5.1.0 ships 0x25010000, 5.3.3
+ * 0x25030300, 6.8.0 0x26080000), so 5.3.1 is 0x25030100 (docs/dspb/protocol.md, implementation notes).
+ */
+export const WECHAT_OPENSDK_MIN_SDK_INT = 0x25030100;
+
 /** DSP-B guide 转化上报 deeplink_success: on Android, check 5 s after invoking whether the host is in the background. */
 export const ANDROID_DEEPLINK_CHECK_DELAY_MS = 5000;

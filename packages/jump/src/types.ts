@@ -64,9 +64,13 @@ export interface HostCapabilities {
 	appStore?: boolean;
 	/** The WeChat OpenSDK embedded in the host, when there is one. */
 	wechat?: {
-		/** isWXAppInstalled(). */
+		/** iOS: isWXAppInstalled() (`wx_installed`); Android: getWXAppSupportAPI() > 0 (`wx_api_ver`). */
 		installed: boolean;
-		/** The OpenSDK's dotted version, e.g. "6.8.0" (compared with the DSP-B guide's minimums). */
-		openSdkVersion: string;
+		/**
+		 * The OpenSDK's version, compared with the DSP-B guide's minimums (Android 5.3.1, iOS 1.8.6):
+		 * a dotted version ("6.8.0", "1.9.2") compared by numeric parts, or on Android the integer
+		 * Build.SDK_INT that `device.opensdk_ver` carries (638058496 for 6.8.0), compared numerically.
+		 */
+		openSdkVersion: string | number;
 	};
 }
