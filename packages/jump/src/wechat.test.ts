@@ -104,9 +104,17 @@ describe("checkWechatPrerequisites: DSP-B guide 微信小程序/小游戏广告�
 		["android", Number.NaN, "not a non-negative integer"],
 		["android", "v5", "not a dotted numeric version"],
 	] as const)("%s: rejects %j (%s)", ([platform, openSdkVersion, why], { expect }) => {
-		const e = caught(() => checkWechatPrerequisites(platform, { installed: true, openSdkVersion }));
-		expect(isJumpError(e) && e.field).toBe("wechat.openSdkVersion");
-		expect(isJumpError(e) && e.message).toContain(why);
+		for (const installed of [true, false]) {
+			const e = caught(() => checkWechatPrerequisites(platform, { installed, openSdkVersion }));
+			expect(isJumpError(e) && e.field).toBe("wechat.openSdkVersion");
+			expect(isJumpError(e) && e.message).toContain(why);
+		}
+	});
+
+	it("reports a missing WeChat before an old OpenSDK", ({ expect }) => {
+		expect(checkWechatPrerequisites("android", { installed: false, openSdkVersion: 620822528 })).toBe(
+			"wechat_not_installed",
+		);
 	});
 });
 

@@ -80,6 +80,8 @@ export function checkWechatPrerequisites(
 	wechat: HostCapabilities["wechat"],
 ): WechatPrerequisiteFailure | undefined {
 	if (wechat === undefined) return "unsupported_by_host";
+	// Read the version first, so a malformed one is an error even when WeChat is absent.
+	const tooOld = isTooOld(platform, wechat.openSdkVersion);
 	if (!wechat.installed) return "wechat_not_installed";
-	return isTooOld(platform, wechat.openSdkVersion) ? "wechat_opensdk_too_old" : undefined;
+	return tooOld ? "wechat_opensdk_too_old" : undefined;
 }
