@@ -29,9 +29,10 @@ export interface PlacementMetrics {
 	latency: { count: number; sum_ms: number; max_ms: number; buckets: number[] };
 }
 
-/** Counters since the isolate started. */
+/** Counters since the isolate served its first request. */
 export const metrics = {
-	startedAt: new Date().toISOString(),
+	// Set on the first request: at module scope the Workers clock still reads 1970.
+	startedAt: null as string | null,
 	unauthorized: 0,
 	badRequests: 0,
 	placements: {} as Record<string, PlacementMetrics>,
@@ -82,4 +83,9 @@ export function recordLatency(m: PlacementMetrics, ms: number): void {
  */
 export function bump(counts: Record<string, number>, key: string | number): void {
 	counts[key] = (counts[key] ?? 0) + 1;
+}
+
+/** Notes when the isolate served its first request (the router calls it for each one). */
+export function markStarted(): void {
+	metrics.startedAt ??= new Date().toISOString();
 }

@@ -8,7 +8,7 @@ import { GatewayError, isGatewayError } from "./errors.ts";
 import { handleAds } from "./handlers/ads.ts";
 import { handleHealthz } from "./handlers/healthz.ts";
 import { handleLossNotice, handleWinNotice } from "./handlers/notice.ts";
-import { metrics } from "./metrics.ts";
+import { markStarted, metrics } from "./metrics.ts";
 
 type Args = [Env, ExecutionContext];
 
@@ -20,6 +20,7 @@ function toErrorResponse(e: unknown): Response {
 
 /** The gateway's router; JSON errors are rendered in one place. */
 export const router = AutoRouter({
+	before: [markStarted],
 	catch: toErrorResponse,
 	missing: () => new GatewayError(404, "NOT_FOUND", "no such route").toResponse(),
 });

@@ -45,6 +45,9 @@ describe("GET /healthz", () => {
 			app_keys: 5,
 			price_key: "pkcs1",
 		});
+		// Set on the first request, not at module scope, where the Workers clock still reads 1970.
+		const startedAt = Date.parse((body.isolate as unknown as { startedAt: string }).startedAt);
+		expect(startedAt).toBeGreaterThan(Date.parse("2020-01-01"));
 		const text = JSON.stringify(body);
 		expect(text).not.toContain("LUqGS3BaEbe1O");
 		expect(text).not.toContain("demo-android-app-key");
