@@ -11,12 +11,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
-import { createRequire } from "node:module";
 import net from "node:net";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildAdRequest } from "@txad/dspb";
 import { bearer, DEMO_KEYS, DEMO_PLACEMENTS, demoGatewayEnv } from "../demo/config.ts";
+import { APP_DIR, WRANGLER_BIN, WRANGLER_ENV } from "../scripts/wrangler.ts";
 
 const { values } = parseArgs({
 	options: {
@@ -29,14 +28,6 @@ const SECONDS = Math.min(20, Number(values.seconds));
 const CONCURRENCY = Math.min(64, Number(values.concurrency));
 const ROUNDS = Math.min(5, Number(values.rounds));
 const AD_COUNT = 2;
-
-const app = path.join(import.meta.dirname, "..");
-const wrangler = path.join(
-	path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")),
-	"bin",
-	"wrangler.js",
-);
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
 function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -64,7 +55,7 @@ function startDev(args: string[], port: number, inspector: number): void {
 	const child = spawn(
 		process.execPath,
 		[
-			wrangler,
+			WRANGLER_BIN,
 			"dev",
 			"--ip",
 			"127.0.0.1",
@@ -77,7 +68,7 @@ function startDev(args: string[], port: number, inspector: number): void {
 			"--show-interactive-dev-session=false",
 			...args,
 		],
-		{ cwd: app, env, stdio: ["ignore", "ignore", "inherit"], detached: true },
+		{ cwd: APP_DIR, env: WRANGLER_ENV, stdio: ["ignore", "ignore", "inherit"], detached: true },
 	);
 	children.push(child);
 }

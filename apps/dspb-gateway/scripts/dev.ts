@@ -7,24 +7,16 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { demoGatewayEnv, SECRET_NAMES } from "../demo/config.ts";
+import { APP_DIR, WRANGLER_BIN, WRANGLER_ENV } from "./wrangler.ts";
 
-const app = path.join(import.meta.dirname, "..");
 const gatewayPort = Number(process.env.TXAD_DSPB_GATEWAY_PORT ?? 8791);
 const fakePort = Number(process.env.TXAD_DSPB_FAKE_PORT ?? 8792);
 const inspectorBase = Number(process.env.TXAD_DSPB_INSPECTOR_PORT ?? 9242);
-// Run wrangler's own entry with this Node, not through npx, so signals reach it directly.
-const wrangler = path.join(
-	path.dirname(createRequire(import.meta.url).resolve("wrangler/package.json")),
-	"bin",
-	"wrangler.js",
-);
-const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
 const demo = demoGatewayEnv(`http://127.0.0.1:${fakePort}/api/v3`);
-const devVars = path.join(app, ".dev.vars");
+const devVars = path.join(APP_DIR, ".dev.vars");
 if (!existsSync(devVars)) {
 	const lines = SECRET_NAMES.map((name) => `${name}='${demo[name]}'`);
 	writeFileSync(
@@ -46,7 +38,11 @@ process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
 function run(name: string, args: string[]): void {
-	const child = spawn(process.execPath, [wrangler, "dev", ...args], { cwd: app, env, stdio: "inherit" });
+	const child = spawn(process.execPath, [WRANGLER_BIN, "dev", ...args], {
+		cwd: APP_DIR,
+		env: WRANGLER_ENV,
+		stdio: "inherit",
+	});
 	child.on("exit", (code) => {
 		console.log(`[dspb-gateway] ${name} exited with ${code}`);
 		shutdown(code ?? 0);

@@ -65,15 +65,44 @@ interface Template {
 
 const landing = (origin: string, id: string) => `${origin}/landing/${id}`;
 
+/** Web ads (interact_type 0) both platforms carry, in the catalogue's order. */
+const deeplinkAd = (os: "android" | "ios"): Template => ({
+	kind: `${os}-deeplink`,
+	os,
+	interact: 0,
+	needs: "deeplink",
+	fields: (o, id) => ({ customized_invoke_url: `fakeapp://item/${id}`, landing_page_url: landing(o, id) }),
+	events: ["deeplink_invoke", "deeplink_success"],
+});
+const miniProgramAd = (os: "android" | "ios"): Template => ({
+	kind: `${os}-mini-program`,
+	os,
+	interact: 0,
+	needs: "wechat",
+	fields: (o, id) => ({
+		wechat_app_username: "gh_fake0000mini",
+		wechat_app_path: `pages/item?id=${id}`,
+		wechat_app_ext_data: `ext=${id}`,
+		landing_page_url: landing(o, id),
+	}),
+});
+const canvasAd = (os: "android" | "ios"): Template => ({
+	kind: `${os}-wechat-canvas`,
+	os,
+	interact: 0,
+	needs: "wechat_canvas",
+	fields: (o, id) => ({ wechat_canvas: `canvas-ext-info-${id}`, landing_page_url: landing(o, id) }),
+});
+const landingVideoAd = (os: "android" | "ios"): Template => ({
+	kind: `${os}-landing-video`,
+	os,
+	interact: 0,
+	video: true,
+	fields: (o, id) => ({ landing_page_url: landing(o, id) }),
+});
+
 const TEMPLATES: readonly Template[] = [
-	{
-		kind: "android-deeplink",
-		os: "android",
-		interact: 0,
-		needs: "deeplink",
-		fields: (o, id) => ({ customized_invoke_url: `fakeapp://item/${id}`, landing_page_url: landing(o, id) }),
-		events: ["deeplink_invoke", "deeplink_success"],
-	},
+	deeplinkAd("android"),
 	{
 		kind: "android-quick-app",
 		os: "android",
@@ -84,32 +113,9 @@ const TEMPLATES: readonly Template[] = [
 			landing_page_url: landing(o, id),
 		}),
 	},
-	{
-		kind: "android-mini-program",
-		os: "android",
-		interact: 0,
-		needs: "wechat",
-		fields: (o, id) => ({
-			wechat_app_username: "gh_fake0000mini",
-			wechat_app_path: `pages/item?id=${id}`,
-			wechat_app_ext_data: `ext=${id}`,
-			landing_page_url: landing(o, id),
-		}),
-	},
-	{
-		kind: "android-wechat-canvas",
-		os: "android",
-		interact: 0,
-		needs: "wechat_canvas",
-		fields: (o, id) => ({ wechat_canvas: `canvas-ext-info-${id}`, landing_page_url: landing(o, id) }),
-	},
-	{
-		kind: "android-landing-video",
-		os: "android",
-		interact: 0,
-		video: true,
-		fields: (o, id) => ({ landing_page_url: landing(o, id) }),
-	},
+	miniProgramAd("android"),
+	canvasAd("android"),
+	landingVideoAd("android"),
 	{
 		kind: "android-vendor-store",
 		os: "android",
@@ -130,7 +136,7 @@ const TEMPLATES: readonly Template[] = [
 		interact: 1,
 		fields: (o, id) => ({
 			package_url: `${o}/apk/${id}.apk`,
-			// Targets users without the app (relation_target 1); com.fake.game is "installed" in the README demo.
+			// Targets users without the app (relation_target 1, as the guide's string type allows).
 			package_name: "com.fake.game",
 			relation_target: "1",
 			landing_page_url: landing(o, id),
@@ -163,26 +169,8 @@ const TEMPLATES: readonly Template[] = [
 		}),
 		events: ["deeplink_invoke", "deeplink_success"],
 	},
-	{
-		kind: "ios-deeplink",
-		os: "ios",
-		interact: 0,
-		needs: "deeplink",
-		fields: (o, id) => ({ customized_invoke_url: `fakeapp://item/${id}`, landing_page_url: landing(o, id) }),
-		events: ["deeplink_invoke", "deeplink_success"],
-	},
-	{
-		kind: "ios-mini-program",
-		os: "ios",
-		interact: 0,
-		needs: "wechat",
-		fields: (o, id) => ({
-			wechat_app_username: "gh_fake0000mini",
-			wechat_app_path: `pages/item?id=${id}`,
-			wechat_app_ext_data: `ext=${id}`,
-			landing_page_url: landing(o, id),
-		}),
-	},
+	deeplinkAd("ios"),
+	miniProgramAd("ios"),
 	{
 		kind: "ios-app-store",
 		os: "ios",
@@ -193,20 +181,8 @@ const TEMPLATES: readonly Template[] = [
 			landing_page_url: landing(o, id),
 		}),
 	},
-	{
-		kind: "ios-wechat-canvas",
-		os: "ios",
-		interact: 0,
-		needs: "wechat_canvas",
-		fields: (o, id) => ({ wechat_canvas: `canvas-ext-info-${id}`, landing_page_url: landing(o, id) }),
-	},
-	{
-		kind: "ios-landing-video",
-		os: "ios",
-		interact: 0,
-		video: true,
-		fields: (o, id) => ({ landing_page_url: landing(o, id) }),
-	},
+	canvasAd("ios"),
+	landingVideoAd("ios"),
 ];
 
 function appInfo(origin: string, id: string): Record<string, unknown> {

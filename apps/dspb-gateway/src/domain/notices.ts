@@ -20,7 +20,7 @@ import { logEvent } from "../log.ts";
 import { placementMetrics } from "../metrics.ts";
 import type { AppKey, Settings } from "../settings.ts";
 import type { Upstream } from "../upstream.ts";
-import { redeemNoticeToken } from "./notice-token.ts";
+import { type NoticeClaims, redeemNoticeToken } from "./notice-token.ts";
 
 /** A notice ready to send. */
 export interface PreparedNotice {
@@ -66,15 +66,31 @@ function price(v: unknown, field: string): number {
 	return v as number;
 }
 
-function onlyKeys(body: Record<string, unknown>, allowed: readonly string[]): void {
-	for (const key of Object.keys(body))
-		if (!allowed.includes(key))
-			throw invalidField(key, `${key} is not a field of this API (allowed: ${allowed.join(", ")})`);
+/** Checks the body's shape and redeems its notice_token; `allowed` are the fields besides the token. */
+async function readNotice(
+	input: unknown,
+	allowed: readonly string[],
+	caller: AppKey,
+	settings: Settings,
+	nowSeconds: number,
+): Promise<{ fields: Record<string, unknown>; claims: NoticeClaims }> {
+	if (!isObject(input)) throw invalidField("body", "the body must be a JSON object");
+	const known = ["notice_token", ...allowed];
+	for (const key of Object.keys(input))
+		if (!known.includes(key))
+			throw invalidField(key, `${key} is not a field of this API (allowed: ${known.join(", ")})`);
+	const claims = await redeemNoticeToken(
+		settings.noticeSigningKey,
+		input.notice_token,
+		caller.keyId,
+		nowSeconds,
+	);
+	return { fields: input, claims };
 }
 
 /**
  * Prepares a win notice: `{ "notice_token", "price" }`, price = the winning price in 分.
- * @param body - the parsed JSON body
+ * @param input - the parsed JSON body
  * @param caller - the authenticated key
  * @param settings - the gateway's settings
  * @param nowSeconds - Unix seconds
@@ -82,19 +98,12 @@ function onlyKeys(body: Record<string, unknown>, allowed: readonly string[]): vo
  * @throws GatewayError 400 naming the field, 500 `NOT_CONFIGURED` without a price key
  */
 export async function prepareWinNotice(
-	body: unknown,
+	input: unknown,
 	caller: AppKey,
 	settings: Settings,
 	nowSeconds: number,
 ): Promise<PreparedNotice> {
-	if (!isObject(body)) throw invalidField("body", "the body must be a JSON object");
-	onlyKeys(body, ["notice_token", "price"]);
-	const claims = await redeemNoticeToken(
-		settings.noticeSigningKey,
-		body.notice_token,
-		caller.keyId,
-		nowSeconds,
-	);
+	const { fields: body, claims } = await readNotice(input, ["price"], caller, settings, nowSeconds);
 	if (claims.winUrl === undefined) throw invalidField("notice_token", "this ad carries no win_notice_url");
 	const priceFen = price(body.price, "price");
 	const url = await fillWinNoticeUrl(claims.winUrl, { priceFen, encryptor: await encryptorFor(settings) });
@@ -105,7 +114,7 @@ export async function prepareWinNotice(
  * Prepares a loss notice: `{ "notice_token", "reason"?, "seat_id"?, "price"? }` with reason the
  * __AUCTION_LOSS__ code (1, 2, 101, 10001), seat_id the __AUCTION_SEAT_ID__ (1–4) and price the
  * winner's price in 分.
- * @param body - the parsed JSON body
+ * @param input - the parsed JSON body
  * @param caller - the authenticated key
  * @param settings - the gateway's settings
  * @param nowSeconds - Unix seconds
@@ -113,17 +122,16 @@ export async function prepareWinNotice(
  * @throws GatewayError 400 naming the field, 500 `NOT_CONFIGURED` for a price without a price key
  */
 export async function prepareLossNotice(
-	body: unknown,
+	input: unknown,
 	caller: AppKey,
 	settings: Settings,
 	nowSeconds: number,
 ): Promise<PreparedNotice> {
-	if (!isObject(body)) throw invalidField("body", "the body must be a JSON object");
-	onlyKeys(body, ["notice_token", "reason", "seat_id", "price"]);
-	const claims = await redeemNoticeToken(
-		settings.noticeSigningKey,
-		body.notice_token,
-		caller.keyId,
+	const { fields: body, claims } = await readNotice(
+		input,
+		["reason", "seat_id", "price"],
+		caller,
+		settings,
 		nowSeconds,
 	);
 	if (claims.lossUrl === undefined) throw invalidField("notice_token", "this ad carries no loss_notice_url");
