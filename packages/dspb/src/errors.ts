@@ -81,7 +81,7 @@ export class DspbError extends Error {
 	readonly msg: string | undefined;
 	/** HTTP status of the last attempt (`HTTP_ERROR` only). */
 	readonly status: number | undefined;
-	/** HTTP attempts made (`HTTP_ERROR`, `TIMEOUT`, `NETWORK_ERROR`). */
+	/** HTTP attempts made, for every error out of `fetchAds`. */
 	readonly attempts: number | undefined;
 
 	constructor(code: DspbErrorCode, message: string, detail: DspbErrorDetail = {}) {

@@ -68,10 +68,18 @@ describe("fetchAds: docs/dspb/protocol.md retry rule (retry once only on non-200
 		expect(calls).toHaveLength(1);
 	});
 
+	it("a ret after the retry says it took two attempts", async ({ expect }) => {
+		const { fetch } = scripted([{ status: 503 }, { status: 200, body: '{"ret":102006,"msg":"no ad"}' }]);
+		const e = await fetchAds(await request(), { fetch }).catch((x: unknown) => x);
+		expect(isDspbError(e) && [e.code, e.ret, e.attempts]).toEqual(["API_ERROR", 102006, 2]);
+		expect(isDspbError(e) && e.retMeaning).toBe("没有匹配到合适的广告");
+	});
+
 	it("a malformed 200 body is not retried", async ({ expect }) => {
 		const { fetch, calls } = scripted([{ status: 200, body: "oops" }, { status: 200 }]);
 		const e = await fetchAds(await request(), { fetch }).catch((x: unknown) => x);
 		expect(isDspbError(e) && e.code).toBe("INVALID_RESPONSE");
+		expect(isDspbError(e) && [e.field, e.attempts]).toEqual(["body", 1]);
 		expect(calls).toHaveLength(1);
 	});
 

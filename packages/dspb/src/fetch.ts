@@ -4,7 +4,7 @@
  * timeouts, ret ≠ 0).
  * @module
  */
-import { DspbError } from "./errors.ts";
+import { DspbError, isDspbError } from "./errors.ts";
 import type { DspbAdRequest } from "./request.ts";
 import { type DspbAd, parseAdResponse } from "./response.ts";
 
@@ -118,6 +118,18 @@ async function attempt(
 	}
 }
 
+/** The same parse error, saying how many attempts the exchange took (a ret after a retry took two). */
+function withAttempts(e: unknown, attempts: number): unknown {
+	if (!isDspbError(e)) return e;
+	return new DspbError(e.code, e.message, {
+		attempts,
+		...(e.field === undefined ? {} : { field: e.field }),
+		...(e.ret === undefined ? {} : { ret: e.ret }),
+		...(e.msg === undefined ? {} : { msg: e.msg }),
+		...(e.cause === undefined ? {} : { cause: e.cause }),
+	});
+}
+
 /**
  * Sends the request, retrying once on a non-200 status, and parses the ads.
  * @param request - from {@link buildAdRequest}
@@ -125,7 +137,7 @@ async function attempt(
  * @returns the ads and how many attempts it took
  * @throws DspbError `HTTP_ERROR` (non-200 twice; `status`, `attempts`), `TIMEOUT` (an attempt
  *   outlived `timeoutMs`; not retried), `NETWORK_ERROR` (fetch threw or the caller aborted; not
- *   retried), `API_ERROR` (ret ≠ 0; not retried), `INVALID_RESPONSE`
+ *   retried), `API_ERROR` (ret ≠ 0; not retried), `INVALID_RESPONSE`; every one carries `attempts`
  * @example
  * const { ads } = await fetchAds(await buildAdRequest(config, input));
  */
@@ -156,7 +168,11 @@ export async function fetchAds(
 			);
 		}
 		if (result.status === 200) {
-			return { ads: parseAdResponse(result.text, request.posId), attempts: n as 1 | 2 };
+			try {
+				return { ads: parseAdResponse(result.text, request.posId), attempts: n as 1 | 2 };
+			} catch (e) {
+				throw withAttempts(e, n);
+			}
 		}
 		if (!shouldRetry("ad_request", result.status, n)) {
 			throw new DspbError("HTTP_ERROR", `ad request answered HTTP ${result.status} after ${n} attempt(s)`, {

@@ -87,6 +87,7 @@ export async function serveAds(body: unknown, ctx: ServeContext): Promise<AdsAns
 	} catch (e) {
 		recordLatency(m, now() - started);
 		if (!isDspbError(e)) throw e;
+		if (e.attempts === 2) m.retries++;
 		if (e.code === "API_ERROR" && e.ret === RET_NO_AD) {
 			bump(m.ret, RET_NO_AD);
 			return {
@@ -95,13 +96,12 @@ export async function serveAds(body: unknown, ctx: ServeContext): Promise<AdsAns
 				filtered: [],
 				no_fill: { ret: RET_NO_AD, meaning: describeRet(RET_NO_AD) as string },
 				wechat_ads: call.wechatAds,
-				upstream: { attempts: 1 },
+				upstream: { attempts: e.attempts ?? 1 },
 			};
 		}
 		const err = upstreamError(e, ctx.settings.timeoutMs);
 		if (e.ret !== undefined) bump(m.ret, e.ret);
 		bump(m.errors, err.code);
-		if (e.attempts === 2) m.retries++;
 		logEvent("upstream_error", { pos_id: posId, code: err.code, message: err.message }, "warn");
 		throw err;
 	}
