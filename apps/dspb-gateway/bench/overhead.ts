@@ -13,9 +13,12 @@ import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import { parseArgs } from "node:util";
-import { buildAdRequest } from "@txad/dspb";
+import { buildAdRequest, parseAdResponse } from "@txad/dspb";
 import { bearer, DEMO_KEYS, DEMO_PLACEMENTS, demoGatewayEnv } from "../demo/config.ts";
 import { APP_DIR, WRANGLER_BIN, WRANGLER_ENV } from "../scripts/wrangler.ts";
+import { serveAds } from "../src/domain/serve-ads.ts";
+import { parseSettings } from "../src/settings.ts";
+import type { Upstream } from "../src/upstream.ts";
 
 const { values } = parseArgs({
 	options: {
@@ -202,6 +205,24 @@ async function drive(side: Side, seconds: number, record: boolean): Promise<void
 	if (record) side.elapsedMs += performance.now() - started;
 }
 
+// The gateway's own work without any network: serveAds in this Node process, its upstream a stub
+// that answers with a real answer of the fake (parsed as the Worker parses it).
+const fakeAnswer = await (await fetch(signed.url, { headers: signed.headers })).text();
+const settings = parseSettings(gatewayEnv);
+const stub: Upstream = {
+	requestAds: async (request) => ({ ads: parseAdResponse(fakeAnswer, request.posId), attempts: 1 }),
+	sendNotice: async () => ({ status: 200 }),
+};
+const caller = settings.appKeys.get(DEMO_KEYS.android.id);
+if (caller === undefined) throw new Error("demo key missing");
+const body = JSON.parse(gatewayBody);
+const serve = () => serveAds(body, { caller, clientIp: "127.0.0.1", settings, upstream: stub });
+for (let i = 0; i < 500; i++) await serve();
+const inProcessRuns = 5000;
+const t0 = performance.now();
+for (let i = 0; i < inProcessRuns; i++) await serve();
+const inProcessUs = ((performance.now() - t0) / inProcessRuns) * 1000;
+
 // Warm both isolates (key imports, JIT) before measuring.
 await drive(direct, 1, false);
 await drive(gateway, 1, false);
@@ -227,6 +248,9 @@ console.log(line(direct));
 console.log(line(gateway));
 console.log(
 	`gateway overhead per request: +${(p50Gateway - p50Direct).toFixed(1)} ms at p50; latency ratio ${(p50Gateway / p50Direct).toFixed(2)}× (p50 gateway / direct), throughput ratio ${(rate(gateway) / rate(direct)).toFixed(2)}× (gateway / direct)`,
+);
+console.log(
+	`gateway's own work per request, in-process (Node, stub upstream, no network): ${inProcessUs.toFixed(0)} µs`,
 );
 if (direct.failures > 0 || gateway.failures > 0) process.exitCode = 1;
 process.exit();
