@@ -92,6 +92,7 @@ async function handleAdRequest(request: Request, url: URL): Promise<Response> {
 	const fault = posId === null ? undefined : faultOf(posId);
 	if (fault?.kind === "http" || (fault?.kind === "http_once" && attempt === 1)) {
 		record.status = fault.status;
+		log("ad_request", { pos_id: posId, attempt, status: fault.status });
 		return new Response(`fake 优量汇: HTTP ${fault.status} on demand`, { status: fault.status });
 	}
 	if (fault?.kind === "delay") await new Promise((resolve) => setTimeout(resolve, fault.ms));
@@ -104,12 +105,14 @@ async function handleAdRequest(request: Request, url: URL): Promise<Response> {
 	}
 	if (fault?.kind === "ret") {
 		record.ret = fault.ret;
+		log("ad_request", { pos_id: posId, attempt, ret: fault.ret });
 		return json({ ret: fault.ret, msg: describeRet(fault.ret) ?? "on demand", data: {} });
 	}
 	const req = checked.request;
 	const list = adsFor(req, url.origin, req.placement?.bidding ?? false);
 	record.ret = 0;
 	record.ads = list.length;
+	log("ad_request", { pos_id: req.posId, attempt, ads: list.length, x_forwarded_for: record.x_forwarded_for });
 	return json({ ret: 0, msg: "", data: { [req.posId]: { list } } });
 }
 
