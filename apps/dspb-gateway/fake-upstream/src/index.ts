@@ -112,7 +112,12 @@ async function handleAdRequest(request: Request, url: URL): Promise<Response> {
 	const list = adsFor(req, url.origin, req.placement?.bidding ?? false);
 	record.ret = 0;
 	record.ads = list.length;
-	log("ad_request", { pos_id: req.posId, attempt, ads: list.length, x_forwarded_for: record.x_forwarded_for });
+	log("ad_request", {
+		pos_id: req.posId,
+		attempt,
+		ads: list.length,
+		x_forwarded_for: record.x_forwarded_for,
+	});
 	return json({ ret: 0, msg: "", data: { [req.posId]: { list } } });
 }
 
