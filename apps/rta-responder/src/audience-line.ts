@@ -7,7 +7,8 @@
  *   (`type` one of imei, idfa, oaid, android_id, mac, caid; omitted = detected from the id's shape)
  * - openid mode: `{"type":"openid","id":"o6_bmjrPTlm6_2sgVt7hMZOPfL2M","segments":[…]}`
  * A segment is a name or `{"id":"vip","until":1767225600}` (epoch seconds or ISO 8601);
- * `ttl_seconds` (≥ 60) makes KV drop the whole record.
+ * `ttl_seconds` (≥ 60) makes KV drop the whole record, and so does the end of the last segment
+ * when every segment ends. Merge mode combines a line with the stored record ({@link mergeAudience}).
  * @module
  */
 import {
@@ -20,22 +21,31 @@ import {
 	normalizeDeviceIdHash,
 } from "@txad/muid";
 import { audienceKey, type IdType, isIdType } from "./decide/ids.ts";
-import { isSegmentName, MAX_SEGMENTS_PER_RECORD } from "./decide/record.ts";
+import { type AudienceRecord, isSegmentName, MAX_SEGMENTS_PER_RECORD, recordEnd } from "./decide/record.ts";
 
 /** KV's minimum expiration TTL. */
 export const MIN_TTL_SECONDS = 60;
 
+/** What is written to KV for one device. */
+export interface AudienceValue {
+	segments: string[];
+	/** Per-segment expiry, epoch seconds. */
+	until: Record<string, number>;
+	/**
+	 * Epoch seconds when KV drops the record: the end of its last segment when every segment
+	 * ends, or earlier by `ttl_seconds`; undefined = never.
+	 */
+	expiration: number | undefined;
+}
+
 /** A valid line. */
-export interface AudienceWrite {
+export interface AudienceWrite extends AudienceValue {
 	type: IdType;
 	/** Hash or openid. */
 	value: string;
 	key: string;
-	segments: string[];
-	/** Per-segment expiry, epoch seconds. */
-	until: Record<string, number>;
-	/** Epoch seconds when KV drops the record; undefined = never. */
-	expiration: number | undefined;
+	/** From `ttl_seconds` alone (merge mode recomputes `expiration` from it). */
+	ttlExpiration: number | undefined;
 }
 
 /** Result of parsing a line. */
@@ -168,7 +178,7 @@ export function parseAudienceLine(line: unknown, nowSeconds: number): LineResult
 		if (!segments.includes(name)) segments.push(name);
 	}
 
-	let expiration: number | undefined;
+	let ttlExpiration: number | undefined;
 	if (l.ttl_seconds !== undefined) {
 		if (
 			typeof l.ttl_seconds !== "number" ||
@@ -180,13 +190,7 @@ export function parseAudienceLine(line: unknown, nowSeconds: number): LineResult
 				field: "ttl_seconds",
 				message: `must be an integer ≥ ${MIN_TTL_SECONDS} (KV's minimum)`,
 			};
-		expiration = nowSeconds + l.ttl_seconds;
-	}
-	// When every segment expires, so does the record.
-	const untils = segments.map((s) => until[s]);
-	if (untils.every((t) => t !== undefined)) {
-		const last = Math.max(...(untils as number[]), nowSeconds + MIN_TTL_SECONDS);
-		expiration = expiration === undefined ? last : Math.min(expiration, last);
+		ttlExpiration = nowSeconds + l.ttl_seconds;
 	}
 	return {
 		ok: true,
@@ -196,7 +200,57 @@ export function parseAudienceLine(line: unknown, nowSeconds: number): LineResult
 			key: audienceKey(resolved.type, resolved.value),
 			segments,
 			until,
-			expiration,
+			expiration: kvExpiration(segments, until, ttlExpiration, nowSeconds),
+			ttlExpiration,
 		},
 	};
+}
+
+/**
+ * `mode=merge`: the line's segments added to the stored record's active ones. A segment the
+ * line lists takes the line's end time (none = permanent); the others keep theirs.
+ * @param old - the stored record
+ * @param write - the validated line
+ * @param nowSeconds - epoch seconds
+ * @returns the merged value
+ * @example mergeAudience(parseAudienceRecord('{"segments":["vip"]}'), write, now)
+ */
+export function mergeAudience(old: AudienceRecord, write: AudienceWrite, nowSeconds: number): AudienceValue {
+	const oldUntil: Record<string, number> = {};
+	const active: string[] = [];
+	old.segments.forEach((s, i) => {
+		const t = old.until?.[i] ?? 0;
+		if (t !== 0 && t <= nowSeconds) return;
+		active.push(s);
+		if (t !== 0) oldUntil[s] = t;
+	});
+	const segments = [...active, ...write.segments.filter((s) => !active.includes(s))];
+	const until: Record<string, number> = {};
+	for (const s of segments) {
+		const t = write.segments.includes(s) ? write.until[s] : oldUntil[s];
+		if (t !== undefined) until[s] = t;
+	}
+	return { segments, until, expiration: kvExpiration(segments, until, write.ttlExpiration, nowSeconds) };
+}
+
+/**
+ * When KV drops a record: at the end of its last segment when every segment ends, capped by
+ * the line's `ttl_seconds`.
+ * @param segments - segment names
+ * @param until - per-segment end times
+ * @param ttlExpiration - from `ttl_seconds`, if given
+ * @param nowSeconds - epoch seconds
+ * @returns epoch seconds, or undefined = never
+ */
+function kvExpiration(
+	segments: readonly string[],
+	until: Readonly<Record<string, number>>,
+	ttlExpiration: number | undefined,
+	nowSeconds: number,
+): number | undefined {
+	const end = recordEnd(segments, until);
+	if (end === undefined) return ttlExpiration;
+	// KV refuses an expiration less than 60 s ahead; until then the decision skips ended segments.
+	const last = Math.max(end, nowSeconds + MIN_TTL_SECONDS);
+	return ttlExpiration === undefined ? last : Math.min(ttlExpiration, last);
 }

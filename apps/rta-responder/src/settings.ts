@@ -39,8 +39,10 @@ export interface Settings {
 export const PLATFORM_CACHE_TIME_MIN = 3600;
 /** RTA admission guide 缓存时间: the upper bound, 24 h. */
 export const PLATFORM_CACHE_TIME_MAX = 86_400;
-/** KV rejects cacheTtl below 30 s. */
+/** KV rejects a `cacheTtl` below 30 s (docs/cloudflare/platform-facts.md "Workers KV" limits). */
 export const KV_MIN_CACHE_TTL = 30;
+/** Longest `cacheTtl` accepted (one year): edge copies of a record outlive its delete by this long. */
+export const KV_MAX_CACHE_TTL = 31_536_000;
 
 const KEYS = [
 	"PLATFORM_CACHE_TIME_SECONDS",
@@ -148,7 +150,9 @@ export function parseSettings(raw: Raw): Settings {
 		lruMaxEntries: int(raw, "LRU_MAX_ENTRIES", 100_000, 0, 10_000_000),
 		lruTtlMs: int(raw, "LRU_TTL_SECONDS", 60, 0, 86_400) * 1000,
 		lruNegativeTtlMs: int(raw, "LRU_NEGATIVE_TTL_SECONDS", 30, 0, 86_400) * 1000,
-		kvCacheTtl: Math.max(KV_MIN_CACHE_TTL, int(raw, "KV_CACHE_TTL_SECONDS", 60, 0, 31_536_000)),
+		// Out of range is an error, never silently raised to KV's minimum: the operator must learn
+		// that the value they set is not the one in use.
+		kvCacheTtl: int(raw, "KV_CACHE_TTL_SECONDS", 60, KV_MIN_CACHE_TTL, KV_MAX_CACHE_TTL),
 		configRefreshMs: int(raw, "CONFIG_REFRESH_SECONDS", 10, 0, 86_400) * 1000,
 		logSampleRate: rate,
 		adminToken: adminToken === "" ? undefined : adminToken,

@@ -238,6 +238,44 @@ describe("POST /admin/audience", () => {
 	});
 });
 
+describe("audience expiry in KV", () => {
+	it("expires a merged record at the end of its last segment, never less than a minute ahead", async ({
+		expect,
+	}) => {
+		const hash = freshHash();
+		const now = Math.floor(Date.now() / 1000);
+		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify({ segments: ["vip"], until: { vip: now + 40 } }));
+		const res = await admin(
+			"POST",
+			"/admin/audience?mode=merge",
+			JSON.stringify({ type: "imei_md5", hash, segments: [{ id: "new_user", until: now + 45 }] }),
+		);
+		expect(res.status).toBe(200);
+		const list = await env.RTA_KV.list({ prefix: `imei_md5:${hash}` });
+		expect(list.keys[0]?.expiration).toBeGreaterThanOrEqual(now + 60);
+		expect(JSON.parse((await env.RTA_KV.get(`imei_md5:${hash}`)) ?? "null")).toEqual({
+			segments: ["vip", "new_user"],
+			until: { vip: now + 40, new_user: now + 45 },
+		});
+	});
+
+	it("replaces a corrupt stored record in merge mode", async ({ expect }) => {
+		const hash = freshHash();
+		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify({ segments: ["vip"], until: { vip: "soon" } }));
+		const res = await admin(
+			"POST",
+			"/admin/audience?mode=merge",
+			JSON.stringify({ type: "imei_md5", hash, segments: ["new_user"] }),
+		);
+		expect(res.status).toBe(200);
+		const got = (await (await admin("GET", `/admin/audience/imei_md5/${hash}`)).json()) as {
+			record: unknown;
+			valid: boolean;
+		};
+		expect(got).toEqual(expect.objectContaining({ record: { segments: ["new_user"] }, valid: true }));
+	});
+});
+
 describe("GET/DELETE /admin/audience/:type/:id", () => {
 	it("reads by raw id or hash, deletes, then 404s", async ({ expect }) => {
 		const { raw, hash } = freshImei();

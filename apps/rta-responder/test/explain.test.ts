@@ -3,7 +3,7 @@
  * @module
  */
 
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { CacheDeviceIdType, create, DeviceIdTag, encodeRtaRequest, RtaRequestSchema } from "@txad/proto";
 import { beforeAll, describe, it } from "vitest";
 import { RtaCode } from "../src/codes.ts";
@@ -126,6 +126,46 @@ describe("POST /admin/explain", () => {
 		expect(out.skipped_ids[0]?.reason).toBe("doubtful");
 		expect((await explain({ request: { is_ping: true } })).code_name).toBe("PING");
 		expect((await explain({ request: { id: "x" } })).code_name).toBe("NO_DEVICE");
+	});
+
+	it("skips ended records and ids over the limit, as /rta does", async ({ expect }) => {
+		const { hash } = freshImei();
+		const oaid = freshHash();
+		const past = Math.floor(Date.now() / 1000) - 10;
+		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify({ segments: ["vip"], until: { vip: past } }));
+		await putAudience([{ type: "oaid_md5", hash: oaid, segments: ["new_user"] }]);
+		// The cached imei, 14 CAIDs and the oaid make 16 ids; the mac is the 17th.
+		const caids = Array.from({ length: 14 }, () => ({ qaid_md5sum: freshHash() }));
+		const mac = freshHash();
+		const out = await explain({
+			request: {
+				device: {
+					imei_md5sum: hash,
+					oaid_md5sum: oaid,
+					mac_md5sum: mac,
+					cached_deviceid_type: "IMEI_MD5",
+					qaid_infos: caids,
+				},
+			},
+		});
+		expect(out.ids).toHaveLength(16);
+		expect(out.ids[0]?.stored).toEqual({
+			segments: ["vip"],
+			active_segments: [],
+			expired_segments: ["vip"],
+			until: { vip: past },
+		});
+		expect(out.used_id?.key).toBe(`oaid_md5:${oaid}`);
+		expect(out.skipped_ids).toEqual([
+			{ type: "mac_md5", value: mac, source: "device.mac_md5sum", reason: "over_limit" },
+		]);
+		expect(out.response.out_target_id).toEqual(["st_new_user"]);
+		expect(out.cached_deviceid_type).toBe("imei_md5");
+		const absent = await explain({ request: { device: { imei_md5sum: hash } } });
+		expect(absent.cached_deviceid_type).toBeNull();
+		expect(absent.reason).toBe(
+			"no id has an unexpired audience record and no strategy matches devices without one",
+		);
 	});
 
 	it.for([

@@ -3,6 +3,8 @@
  * decoding failures, ping, and the decision for seeded devices.
  * @module
  */
+
+import { env } from "cloudflare:test";
 import { toBinary } from "@bufbuild/protobuf";
 import { hashDeviceId } from "@txad/muid";
 import { CacheDeviceIdType, create, DeviceIdTag, decodeRtaResponse, RtaResponseSchema } from "@txad/proto";
@@ -283,5 +285,117 @@ describe("decisions", () => {
 		expect((await askRta(imeiRequest(hash))).code).toBe(RtaCode.TAKE);
 		expect((await admin("DELETE", `/admin/audience/imei_md5/${hash}`)).status).toBe(200);
 		expect((await askRta(imeiRequest(hash))).code).toBe(RtaCode.NO_STRATEGY);
+	});
+});
+
+describe("cached_deviceid_type absent or present", () => {
+	it("decides (never INTERNAL) when the field is absent, in the default order", async ({ expect }) => {
+		const idfa = freshHash();
+		const oaid = freshHash();
+		await putAudience([
+			{ type: "idfa_md5", hash: idfa, segments: ["vip"] },
+			{ type: "oaid_md5", hash: oaid, segments: ["new_user"] },
+		]);
+		// Absent reads as IDFA_MD5 (0) on a proto2 decoder; the default order starts with idfa too.
+		const absent = await askRta({ id: "abs", device: { idfaMd5sum: idfa, oaidMd5sum: oaid } });
+		expect(absent.code).toBe(RtaCode.TAKE);
+		expect(absent.outTargetId).toEqual(["st_vip"]);
+		const withoutIdfa = await askRta({ device: { oaidMd5sum: oaid, imeiMd5sum: freshHash() } });
+		expect(withoutIdfa.outTargetId).toEqual(["st_new_user"]);
+	});
+
+	it("decides on the named id when present, IDFA_MD5 (0) included, and NIL means the default order", async ({
+		expect,
+	}) => {
+		const idfa = freshHash();
+		const oaid = freshHash();
+		await putAudience([
+			{ type: "idfa_md5", hash: idfa, segments: ["vip"] },
+			{ type: "oaid_md5", hash: oaid, segments: ["new_user"] },
+		]);
+		const device = { idfaMd5sum: idfa, oaidMd5sum: oaid };
+		const ask = async (cachedDeviceidType: CacheDeviceIdType) =>
+			(await askRta({ device: { ...device, cachedDeviceidType } })).outTargetId;
+		expect(await ask(CacheDeviceIdType.IDFA_MD5)).toEqual(["st_vip"]);
+		expect(await ask(CacheDeviceIdType.OAID_MD5)).toEqual(["st_new_user"]);
+		expect(await ask(CacheDeviceIdType.OAID)).toEqual(["st_new_user"]);
+		expect(await ask(CacheDeviceIdType.NIL)).toEqual(["st_vip"]);
+	});
+
+	it("decides on the other ids when the named type is not in the request", async ({ expect }) => {
+		const oaid = freshHash();
+		await putAudience([{ type: "oaid_md5", hash: oaid, segments: ["vip"] }]);
+		const answer = await askRta({ device: { oaidMd5sum: oaid, cachedDeviceidType: CacheDeviceIdType.QAID } });
+		expect(answer.code).toBe(RtaCode.TAKE);
+		expect(answer.outTargetId).toEqual(["st_vip"]);
+	});
+});
+
+describe("CAIDs", () => {
+	it("looks up every CAID entry, not only the last", async ({ expect }) => {
+		const caid = `caid-${crypto.randomUUID()}`;
+		await putAudience([{ type: "caid", id: caid, segments: ["vip"] }]);
+		const answer = await askRta({
+			device: {
+				os: 1,
+				qaidInfos: [
+					{ version: 20230330, qaid: caid },
+					{ version: 20250325, qaidMd5sum: freshHash() },
+				],
+			},
+		});
+		expect(answer.outTargetId).toEqual(["st_vip"]);
+	});
+
+	it("uses the raw qaid when qaid_md5sum is malformed", async ({ expect }) => {
+		const caid = `caid-${crypto.randomUUID()}`;
+		await putAudience([{ type: "caid", id: caid, segments: ["vip"] }]);
+		const answer = await askRta({ device: { os: 1, qaidInfos: [{ qaid: caid, qaidMd5sum: "garbage" }] } });
+		expect(answer.outTargetId).toEqual(["st_vip"]);
+	});
+
+	it("looks up at most 16 ids per request", async ({ expect }) => {
+		const hashes = Array.from({ length: 17 }, () => freshHash());
+		await putAudience([{ type: "caid_md5", hash: hashes[16], segments: ["vip"] }]);
+		const device = (n: number) => ({ os: 1, qaidInfos: hashes.slice(0, n).map((h) => ({ qaidMd5sum: h })) });
+		expect((await askRta({ device: device(17) })).code).toBe(RtaCode.NO_STRATEGY);
+		await putAudience([{ type: "caid_md5", hash: hashes[15], segments: ["vip"] }]);
+		expect((await askRta({ device: device(17) })).outTargetId).toEqual(["st_vip"]);
+	});
+});
+
+describe("stored records", () => {
+	it("treats a record whose every segment has ended as no record: the next id decides", async ({
+		expect,
+	}) => {
+		const { hash } = freshImei();
+		const oaid = freshHash();
+		const past = Math.floor(Date.now() / 1000) - 10;
+		// As a `wrangler kv bulk put` file would store it: no KV expiration.
+		await env.RTA_KV.put(
+			`imei_md5:${hash}`,
+			JSON.stringify({ segments: ["vip", "new_user"], until: { vip: past - 100, new_user: past } }),
+		);
+		await putAudience([{ type: "oaid_md5", hash: oaid, segments: ["new_user"] }]);
+		const answer = await askRta({
+			device: { imeiMd5sum: hash, oaidMd5sum: oaid, cachedDeviceidType: CacheDeviceIdType.IMEI_MD5 },
+		});
+		expect(answer.outTargetId).toEqual(["st_new_user"]);
+		const alone = await askRta(imeiRequest(hash));
+		expect(alone.code).toBe(RtaCode.NO_STRATEGY);
+	});
+
+	it.for([
+		["an end time as a string", { segments: ["vip"], until: { vip: "2999-01-01T00:00:00Z" } }],
+		["one malformed segment among good ones", { segments: ["vip", "new user"] }],
+		["an end time for an unlisted segment", { segments: ["vip"], until: { gold: 4102444800 } }],
+		["a negative end time", { segments: ["vip", "new_user"], until: { new_user: -1 } }],
+	] as const)("ignores, whole, a record with %s", async ([, value], { expect }) => {
+		const { hash } = freshImei();
+		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify(value));
+		const answer = await askRta(imeiRequest(hash));
+		expect(answer.code).toBe(RtaCode.NO_STRATEGY);
+		const got = (await (await admin("GET", `/admin/audience/imei_md5/${hash}`)).json()) as { valid: boolean };
+		expect(got.valid).toBe(false);
 	});
 });

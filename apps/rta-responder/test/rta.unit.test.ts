@@ -69,10 +69,28 @@ describe("settings from env", () => {
 		["PLATFORM_CACHE_TIME_SECONDS below 1 h", { PLATFORM_CACHE_TIME_SECONDS: "60" }],
 		["INTERACTION_MODE unknown", { INTERACTION_MODE: "email" }],
 		["openid mode without appid", { INTERACTION_MODE: "openid", OPENID_APPID: "" }],
+		["KV_CACHE_TTL_SECONDS below KV's 30 s minimum", { KV_CACHE_TTL_SECONDS: "10" }],
+		["KV_CACHE_TTL_SECONDS above a year", { KV_CACHE_TTL_SECONDS: "31536001" }],
 	] as const)("answers 500 with an empty body (never open) when %s", async ([, overrides], { expect }) => {
 		const res = await call(overrides, rtaBytes({ isPing: true }));
 		expect(res.status).toBe(500);
 		expect((await res.arrayBuffer()).byteLength).toBe(0);
+	});
+
+	it.for(["10", "0", "31536001"])("names KV_CACHE_TTL_SECONDS=%s in /healthz", async (value, { expect }) => {
+		const ctx = createExecutionContext();
+		const res = await worker.fetch(
+			new Request(`${BASE}/healthz`),
+			{ ...env, KV_CACHE_TTL_SECONDS: value },
+			ctx,
+		);
+		await waitOnExecutionContext(ctx);
+		expect(res.status).toBe(503);
+		expect(await res.json()).toEqual({
+			ok: false,
+			field: "KV_CACHE_TTL_SECONDS",
+			message: `KV_CACHE_TTL_SECONDS must be an integer from 30 to 31536000, got "${value}"`,
+		});
 	});
 
 	it("decides on the openid of the configured appid in openid mode", async ({ expect }) => {

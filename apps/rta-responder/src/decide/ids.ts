@@ -8,6 +8,10 @@
  * (docs/rta/http-behaviour.md "Known non-device ids") are skipped: deciding on them would treat
  * millions of devices as one. In openid mode (docs/rta/admission.md 交互方式) only the openid of the
  * configured appid is used.
+ *
+ * Every usable CAID (`qaid_infos`, one entry per CAID version) is looked up, in request order. A
+ * request yields at most {@link MAX_CANDIDATE_IDS} ids: a real device has five hashed ids and a
+ * few CAID versions, and each id costs a KV read (a Worker invocation may make 1000).
  * @module
  */
 import { hashDeviceId, isNonDeviceHash, isNonDeviceRawId } from "@txad/muid";
@@ -43,7 +47,7 @@ export const ID_TYPE_ORDER: readonly IdType[] = [
  * @returns true for one of {@link ID_TYPES}
  */
 export function isIdType(value: unknown): value is IdType {
-	return typeof value === "string" && (ID_TYPES as readonly string[]).includes(value);
+	return (ID_TYPES as readonly unknown[]).includes(value);
 }
 
 /** An id to look up. */
@@ -58,7 +62,13 @@ export interface CandidateId {
 }
 
 /** Why an id present in the request was not looked up. */
-export type SkipReason = "doubtful" | "non_device" | "malformed" | "other_appid" | "duplicate";
+export type SkipReason = "doubtful" | "non_device" | "malformed" | "other_appid" | "duplicate" | "over_limit";
+
+/**
+ * Most ids looked up per request; later ones in decision order are skipped as `over_limit`.
+ * Five device hashes plus up to eleven CAID versions, or sixteen openids.
+ */
+export const MAX_CANDIDATE_IDS = 16;
 
 /** An id present in the request but not looked up (explain output). */
 export interface SkippedId {
@@ -114,8 +124,12 @@ const CACHED_TYPE: Readonly<Partial<Record<CacheDeviceIdType, IdType>>> = {
 	[CacheDeviceIdType.QAID]: "caid_md5",
 };
 
-const LOWER_HASH = /^[0-9a-f]{32}$/;
-const ANY_CASE_HASH = /^[0-9a-fA-F]{32}$/;
+const HASH = /^[0-9a-fA-F]{32}$/;
+
+// Lookup order per cached id type: that type first, then the rest of ID_TYPE_ORDER.
+const ORDER_BY_CACHED_TYPE: ReadonlyMap<IdType | undefined, readonly IdType[]> = new Map(
+	ID_TYPE_ORDER.map((first) => [first, [first, ...ID_TYPE_ORDER.filter((t) => t !== first)]]),
+);
 
 /**
  * The id type the platform caches our answer under.
@@ -156,25 +170,25 @@ export function collectIds(
 				skipped?.push({ type: "openid", value: wx.openid, source, reason: "non_device" });
 				continue;
 			}
-			if (out.some((c) => c.value === wx.openid)) continue;
+			if (out.some((c) => c.value === wx.openid)) {
+				skipped?.push({ type: "openid", value: wx.openid, source, reason: "duplicate" });
+				continue;
+			}
 			out.push({ type: "openid", value: wx.openid, key: audienceKey("openid", wx.openid), source });
 		}
-		return out;
+		return limited(out, skipped);
 	}
 
 	const doubtful = device.doubtfulIdsList;
 	const byType: Partial<Record<IdType, CandidateId[]>> = {};
 	const add = (type: IdType, raw: string, source: string) => {
 		if (raw === "") return;
-		let value = raw;
-		if (!LOWER_HASH.test(value)) {
-			if (!ANY_CASE_HASH.test(value)) {
-				skipped?.push({ type, value: raw, source, reason: "malformed" });
-				return;
-			}
-			value = value.toLowerCase();
+		if (!HASH.test(raw)) {
+			skipped?.push({ type, value: raw, source, reason: "malformed" });
+			return;
 		}
-		if (doubtful.length > 0 && isDoubtful(doubtful, type)) {
+		const value = raw.toLowerCase();
+		if (isDoubtful(doubtful, type)) {
 			skipped?.push({ type, value, source, reason: "doubtful" });
 			return;
 		}
@@ -194,8 +208,18 @@ export function collectIds(
 
 	for (const [type, field, source] of HASH_FIELDS) add(type, device[field], source);
 	for (const [i, info] of device.qaidInfos.entries()) {
-		if (info.qaidMd5sum !== "") add("caid_md5", info.qaidMd5sum, `device.qaid_infos[${i}].qaid_md5sum`);
-		else if (info.qaid !== "") {
+		// No more CAIDs than could be looked up: do not hash thousands of entries of one body.
+		if ((byType.caid_md5?.length ?? 0) >= MAX_CANDIDATE_IDS) {
+			const value = info.qaidMd5sum || info.qaid;
+			if (value !== "")
+				skipped?.push({ type: "caid_md5", value, source: `device.qaid_infos[${i}]`, reason: "over_limit" });
+			continue;
+		}
+		const md5 = info.qaidMd5sum;
+		add("caid_md5", md5, `device.qaid_infos[${i}].qaid_md5sum`);
+		// The raw CAID when there is no usable digest of it: a malformed qaid_md5sum must not hide
+		// a good qaid.
+		if (info.qaid !== "" && !HASH.test(md5)) {
 			const source = `device.qaid_infos[${i}].qaid`;
 			if (isNonDeviceRawId(info.qaid))
 				skipped?.push({ type: "caid_md5", value: info.qaid, source, reason: "non_device" });
@@ -203,16 +227,17 @@ export function collectIds(
 		}
 	}
 
-	if (cachedType !== undefined) {
-		const first = byType[cachedType];
-		if (first !== undefined) out.push(...first);
-	}
-	for (const type of ID_TYPE_ORDER) {
-		if (type === cachedType) continue;
+	for (const type of ORDER_BY_CACHED_TYPE.get(cachedType) ?? ID_TYPE_ORDER) {
 		const list = byType[type];
 		if (list !== undefined) out.push(...list);
 	}
-	return out;
+	return limited(out, skipped);
+}
+
+function limited(ids: CandidateId[], skipped: SkippedId[] | undefined): CandidateId[] {
+	for (const c of ids.splice(MAX_CANDIDATE_IDS))
+		skipped?.push({ type: c.type, value: c.value, source: c.source, reason: "over_limit" });
+	return ids;
 }
 
 function isDoubtful(tags: readonly DeviceIdTag[], type: IdType): boolean {

@@ -23,7 +23,7 @@ export interface Outcome {
 
 /** Explain detail of a decision. */
 export interface DecisionTrace {
-	/** The id whose record was used (first in order with a record), or null. */
+	/** The id whose record was used (first in order with an unexpired record), or null. */
 	used: CandidateId | null;
 	segments: readonly string[];
 	strategies: StrategyTrace[];
@@ -38,7 +38,8 @@ const NO_SEGMENTS: readonly string[] = [];
  * Decides from the records found for each candidate id.
  * @param config - compiled config
  * @param candidates - ids in decision order
- * @param records - record per candidate (null = none stored), same order
+ * @param records - record per candidate (null = none stored), same order; the first one with an
+ *   active segment is decided on
  * @param expIds - experiment ids of the request
  * @param nowSeconds - epoch seconds, for segment expiry
  * @param trace - when given, filled with the explanation
@@ -54,12 +55,16 @@ export function decideFromRecords(
 ): Outcome {
 	let segments = NO_SEGMENTS;
 	for (let i = 0; i < records.length; i++) {
-		const r = records[i];
-		if (r !== null && r !== undefined) {
-			segments = activeSegments(r, nowSeconds);
-			if (trace !== undefined) trace.used = candidates[i] ?? null;
-			break;
-		}
+		const r = records[i] as AudienceRecord | null;
+		if (r === null) continue;
+		const active = activeSegments(r, nowSeconds);
+		// A record whose last segment has ended is expired: as if none were stored, so the next id
+		// in order gets its turn. Copies linger (edge cache, LRU; a bulk-put record never expires
+		// in KV), so the end time itself must decide.
+		if (active.length === 0) continue;
+		segments = active;
+		if (trace !== undefined) trace.used = candidates[i] ?? null;
+		break;
 	}
 	if (trace !== undefined) trace.segments = segments;
 	const selected = selectStrategies(config, segments, expIds, trace?.strategies);
@@ -120,17 +125,9 @@ export function buildResponse(
 	if (requestId !== "") res.requestId = requestId;
 	if (processingMs !== undefined) res.processingTimeMs = processingMs;
 	if (outcome.cacheTime !== undefined) res.responseCacheTime = outcome.cacheTime;
-	const n = outcome.selected.length;
-	if (n > 0) {
-		const ids = new Array<string>(n);
-		const infos: RtaResponse["targetInfos"] = [];
-		for (let i = 0; i < n; i++) {
-			const s = outcome.selected[i] as Selected;
-			ids[i] = s.id;
-			if (s.targetInfo !== undefined) infos.push(s.targetInfo);
-		}
-		res.outTargetId = ids;
-		if (infos.length > 0) res.targetInfos = infos;
+	for (const s of outcome.selected) {
+		res.outTargetId.push(s.id);
+		if (s.targetInfo !== undefined) res.targetInfos.push(s.targetInfo);
 	}
 	return res;
 }

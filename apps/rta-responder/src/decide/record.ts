@@ -4,6 +4,15 @@
  * Stored JSON (value of key `<id type>:<hash>`):
  * `{"segments":["new_user","vip"],"until":{"vip":1767225600}}` — the segments the device belongs
  * to, and optionally, per segment, the epoch second its membership ends.
+ *
+ * A record is used only when all of it is well formed: a non-empty list of distinct segment
+ * names, and `until` (optional) an object whose every key is one of those segments and whose
+ * every value is a positive integer. A record that is partly corrupt (one bad segment name,
+ * one end time that is a string, an end time for a segment the record does not list) is rejected
+ * whole rather than repaired: guessing would turn a membership meant to end into a permanent one,
+ * or decide on data nobody wrote.
+ *
+ * A record whose every segment has ended is expired: it counts as no record at all.
  * @module
  */
 
@@ -23,7 +32,7 @@ export interface StoredAudienceRecord {
 
 /** Longest segment name accepted (bytes are cheap, typos in giant names are not). */
 export const MAX_SEGMENT_LENGTH = 64;
-/** Most segments per device. */
+/** Most segments per NDJSON line (a merged record may hold more). */
 export const MAX_SEGMENTS_PER_RECORD = 64;
 const SEGMENT_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 
@@ -37,8 +46,9 @@ export function isSegmentName(value: unknown): value is string {
 }
 
 /**
- * Parses a stored record. Anything that is not the documented shape yields undefined (the
- * caller logs it and treats the device as unknown: a corrupt record must not select strategies).
+ * Parses a stored record. Anything that is not exactly the documented shape yields undefined
+ * (the caller logs it and treats the device as unknown: a corrupt record must not select
+ * strategies).
  * @param text - the KV value
  * @returns the record, or undefined when malformed
  * @example parseAudienceRecord('{"segments":["new_user"]}')
@@ -50,15 +60,16 @@ export function parseAudienceRecord(text: string): AudienceRecord | undefined {
 	} catch {
 		return undefined;
 	}
-	if (typeof data !== "object" || data === null) return undefined;
-	const { segments, until } = data as { segments?: unknown; until?: unknown };
-	if (!Array.isArray(segments) || !segments.every(isSegmentName)) return undefined;
+	if (!isPlainObject(data)) return undefined;
+	const { segments, until } = data;
+	if (!Array.isArray(segments) || segments.length === 0) return undefined;
+	if (!segments.every(isSegmentName) || new Set(segments).size !== segments.length) return undefined;
 	if (until === undefined) return { segments, until: undefined };
-	if (typeof until !== "object" || until === null || Array.isArray(until)) return undefined;
-	const times = segments.map((s) => {
-		const t = (until as Record<string, unknown>)[s];
-		return typeof t === "number" && Number.isFinite(t) && t > 0 ? t : 0;
-	});
+	if (!isPlainObject(until)) return undefined;
+	for (const [segment, t] of Object.entries(until)) {
+		if (!segments.includes(segment) || !isEpochSeconds(t)) return undefined;
+	}
+	const times = segments.map((s) => (until[s] as number | undefined) ?? 0);
 	return { segments, until: times.some((t) => t > 0) ? times : undefined };
 }
 
@@ -66,7 +77,8 @@ export function parseAudienceRecord(text: string): AudienceRecord | undefined {
  * The segments still active at a time.
  * @param record - the record
  * @param nowSeconds - epoch seconds
- * @returns active segment names (the record's own array when none can expire)
+ * @returns active segment names (the record's own array when none can expire); empty once the
+ *   record has expired
  */
 export function activeSegments(record: AudienceRecord, nowSeconds: number): readonly string[] {
 	const until = record.until;
@@ -77,6 +89,26 @@ export function activeSegments(record: AudienceRecord, nowSeconds: number): read
 		if (t === 0 || t > nowSeconds) out.push(record.segments[i] as string);
 	}
 	return out;
+}
+
+/**
+ * When a record ends as a whole: the end of its last segment.
+ * @param segments - segment names
+ * @param until - per-segment expiry (epoch seconds), by segment
+ * @returns epoch seconds, or undefined when a segment never ends
+ * @example recordEnd(["a", "b"], { a: 100, b: 200 }) // 200
+ */
+export function recordEnd(
+	segments: readonly string[],
+	until: Readonly<Record<string, number>>,
+): number | undefined {
+	let last = 0;
+	for (const s of segments) {
+		const t = until[s];
+		if (t === undefined) return undefined;
+		last = Math.max(last, t);
+	}
+	return segments.length === 0 ? undefined : last;
 }
 
 /**
@@ -93,4 +125,12 @@ export function serializeAudienceRecord(
 	const entries = Object.entries(until).filter(([s]) => segments.includes(s));
 	if (entries.length > 0) stored.until = Object.fromEntries(entries);
 	return JSON.stringify(stored);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+	return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isEpochSeconds(v: unknown): v is number {
+	return Number.isSafeInteger(v) && (v as number) > 0;
 }

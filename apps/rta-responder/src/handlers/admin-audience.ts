@@ -5,7 +5,13 @@
  */
 import type { IRequest } from "itty-router";
 import { forgetCached } from "../audience.ts";
-import { type AudienceWrite, parseAudienceLine, resolveId } from "../audience-line.ts";
+import {
+	type AudienceValue,
+	type AudienceWrite,
+	mergeAudience,
+	parseAudienceLine,
+	resolveId,
+} from "../audience-line.ts";
 import { requireAdmin } from "../auth.ts";
 import { audienceKey } from "../decide/ids.ts";
 import { parseAudienceRecord, serializeAudienceRecord } from "../decide/record.ts";
@@ -96,32 +102,14 @@ export async function handlePostAudience(request: IRequest, env: Env): Promise<R
 }
 
 async function store(env: Env, w: AudienceWrite, mode: "replace" | "merge", now: number): Promise<void> {
-	let segments = w.segments;
-	let until = w.until;
-	let expiration = w.expiration;
+	let value: AudienceValue = w;
 	if (mode === "merge") {
 		const existing = await readAudienceFresh(env, w.key);
+		// A corrupt stored record is replaced by the line, as in replace mode.
 		const old = existing === null ? undefined : parseAudienceRecord(existing);
-		if (old !== undefined) {
-			const oldUntil: Record<string, number> = {};
-			old.segments.forEach((s, i) => {
-				const t = old.until?.[i] ?? 0;
-				if (t > 0) oldUntil[s] = t;
-			});
-			const active = old.segments.filter((s) => oldUntil[s] === undefined || (oldUntil[s] as number) > now);
-			segments = [...active, ...w.segments.filter((s) => !active.includes(s))];
-			// A segment re-sent without `until` becomes permanent; one sent with it gets the new time.
-			const merged: Record<string, number> = {};
-			for (const s of segments) {
-				const t = w.segments.includes(s) ? w.until[s] : oldUntil[s];
-				if (t !== undefined) merged[s] = t;
-			}
-			until = merged;
-			const all = segments.map((s) => merged[s]);
-			expiration = all.every((t) => t !== undefined) ? Math.max(...(all as number[])) : w.expiration;
-		}
+		if (old !== undefined) value = mergeAudience(old, w, now);
 	}
-	await writeAudience(env, w.key, serializeAudienceRecord(segments, until), expiration);
+	await writeAudience(env, w.key, serializeAudienceRecord(value.segments, value.until), value.expiration);
 	forgetCached(w.key);
 }
 

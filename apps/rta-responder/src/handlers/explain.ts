@@ -129,7 +129,7 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 			outcome.selected.length > 0
 				? `selected ${outcome.selected.map((s) => s.id).join(", ")}`
 				: trace.used === null
-					? "no id has an audience record and no strategy matches devices without one"
+					? "no id has an unexpired audience record and no strategy matches devices without one"
 					: "no strategy selected the device",
 	});
 }
