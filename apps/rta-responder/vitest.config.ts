@@ -1,13 +1,17 @@
 /**
- * Two projects run in workerd against the real KV from wrangler.jsonc:
- * - "integration": the responder as deployed, with the header check and admin token set;
+ * Four projects:
+ * - "unit" (vitest.unit.config.ts): the colocated unit tests of the pure modules, in Node;
+ * - "unit-workerd": the same files inside workerd, the runtime the modules are deployed to;
+ * - "integration": the responder as deployed, in workerd against the real KV from wrangler.jsonc,
+ *   with the header check and admin token set;
  * - "deadline": DEADLINE_MS=0 and a strategy FALLBACK, so the deadline path is exercised by
  *   configuration rather than by mocking KV.
- * Files run one at a time: they share the KV namespace and its strategy config.
+ * Files run one at a time: the workerd projects share the KV namespace and its strategy config.
  * @module
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { UNIT_TESTS } from "./vitest.unit.config.ts";
 
 /** Secrets and vars every project sets (test/helpers.ts reads the same values). */
 const bindings = {
@@ -22,6 +26,11 @@ export default defineConfig({
 	test: {
 		fileParallelism: false,
 		projects: [
+			"./vitest.unit.config.ts",
+			{
+				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings } })],
+				test: { name: "unit-workerd", include: UNIT_TESTS },
+			},
 			{
 				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings } })],
 				test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["test/deadline/**"] },

@@ -47,8 +47,6 @@ export interface CompiledConfig {
 	excludeIndex: ReadonlyMap<string, readonly number[]>;
 	/** Indexes of strategies with no include list (they match every looked-up device). */
 	open: readonly number[];
-	/** Whether any strategy has experiment overrides. */
-	hasOverrides: boolean;
 	/** The value asked for in the config (or the platform cache time). */
 	requestedCacheTime: number;
 	/** What is sent: requested, clamped to [platform cache time, 7 days]. */
@@ -84,7 +82,6 @@ export function compileConfig(
 	const excludeIndex = new Map<string, number[]>();
 	const open: number[] = [];
 	const byId = new Map<string, CompiledStrategy>();
-	let hasOverrides = false;
 	const strategies = doc.strategies.map((s, index): CompiledStrategy => {
 		const include = s.include ?? [];
 		const exclude = s.exclude ?? [];
@@ -92,7 +89,6 @@ export function compileConfig(
 		for (const seg of include) push(includeIndex, seg, index);
 		for (const seg of exclude) push(excludeIndex, seg, index);
 		const overrides = (s.experiments ?? []).map((e) => ({ expId: e.exp_id, enabled: e.enabled, bid: e.bid }));
-		if (overrides.length > 0) hasOverrides = true;
 		const base = variant(s.id, true, s.bid);
 		const single = new Map<number, Variant>();
 		for (const o of overrides) single.set(o.expId, applyOverrides(s.id, base, [o]));
@@ -108,7 +104,6 @@ export function compileConfig(
 		includeIndex,
 		excludeIndex,
 		open,
-		hasOverrides,
 		requestedCacheTime: requested,
 		responseCacheTime: clampCacheTime(requested, platformCacheTime),
 		platformCacheTime,

@@ -222,5 +222,5 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isInt(v: unknown): v is number {
-	return typeof v === "number" && Number.isInteger(v);
+	return Number.isInteger(v);
 }

@@ -9,6 +9,7 @@ import type { RtaTargetInfo } from "@txad/proto";
 import {
 	applyOverrides,
 	type CompiledConfig,
+	type CompiledOverride,
 	type CompiledStrategy,
 	type Variant,
 } from "../config/compile.ts";
@@ -48,12 +49,12 @@ export function selectStrategies(
 	trace?: StrategyTrace[],
 ): Selected[] {
 	const strategies = config.strategies;
-	// 1 = included, -1 = excluded, 0 = untouched.
+	// 1 = included, -1 = excluded, 0 = untouched; excludes are applied last, so they win.
 	const state = new Int8Array(strategies.length);
 	for (const seg of segments) {
-		for (const i of config.includeIndex.get(seg) ?? NONE) if (state[i] === 0) state[i] = 1;
+		for (const i of config.includeIndex.get(seg) ?? NONE) state[i] = 1;
 	}
-	for (const i of config.open) if (state[i] === 0) state[i] = 1;
+	for (const i of config.open) state[i] = 1;
 	for (const seg of segments) {
 		for (const i of config.excludeIndex.get(seg) ?? NONE) state[i] = -1;
 	}
@@ -66,10 +67,7 @@ export function selectStrategies(
 			trace?.push(traceEntry(s, segments, false, st === -1 ? "excluded" : "no include segment", []));
 			continue;
 		}
-		const { variant, applied } =
-			config.hasOverrides && s.overrides.length > 0 && expIds.length > 0
-				? resolveVariant(s, expIds)
-				: { variant: s.base, applied: NONE };
+		const { variant, applied } = resolveVariant(s, expIds);
 		if (!variant.enabled) {
 			trace?.push(traceEntry(s, segments, false, "disabled by experiment", applied));
 			continue;
@@ -88,16 +86,23 @@ export function selectStrategies(
 	return out;
 }
 
+// The strategy as the request's experiments make it. Allocation-free unless an override
+// matches; one matching override uses the variant compiled for it.
 function resolveVariant(
 	s: CompiledStrategy,
 	expIds: readonly number[],
 ): { variant: Variant; applied: readonly number[] } {
-	const matching = s.overrides.filter((o) => expIds.includes(o.expId));
-	if (matching.length === 0) return { variant: s.base, applied: NONE };
-	const first = matching[0];
-	if (matching.length === 1 && first !== undefined) {
-		const v = s.single.get(first.expId);
-		if (v !== undefined) return { variant: v, applied: [first.expId] };
+	let matching: CompiledOverride[] | undefined;
+	for (const o of s.overrides) {
+		if (!expIds.includes(o.expId)) continue;
+		if (matching === undefined) matching = [o];
+		else matching.push(o);
+	}
+	if (matching === undefined) return { variant: s.base, applied: NONE };
+	if (matching.length === 1) {
+		const expId = (matching[0] as CompiledOverride).expId;
+		// compileConfig builds one variant per override (exp_ids are unique per strategy).
+		return { variant: s.single.get(expId) as Variant, applied: [expId] };
 	}
 	return { variant: applyOverrides(s.id, s.base, matching), applied: matching.map((o) => o.expId) };
 }
