@@ -23,9 +23,13 @@ export type RelayErrorCode =
 	| "IDEMPOTENCY_CONFLICT"
 	/** The conversion is not in a state that allows the operation. */
 	| "INVALID_STATE"
+	/** No upstream format can report this conversion with the configured credentials; `field` names what is missing. */
+	| "NO_UPSTREAM"
+	/** Tencent's OAuth endpoint refused or failed a token exchange. */
+	| "TOKEN_EXCHANGE_FAILED"
 	/** No such resource. */
 	| "NOT_FOUND"
-	/** A required secret or variable is missing or malformed. */
+	/** A required secret or variable is missing or malformed; `field` names it (HTTP 503). */
 	| "NOT_CONFIGURED"
 	/** Anything else; the detail goes to the log, never to the caller. */
 	| "INTERNAL";

@@ -1,21 +1,45 @@
 /**
- * The D1 ledger: the ONLY module that touches `env.LEDGER`. Idempotency comes from the schema's
- * UNIQUE constraints (`INSERT … ON CONFLICT DO NOTHING`, then read back), and every state change
- * of a conversion is a conditional UPDATE, so a redelivered queue message or a concurrent
- * consumer can never move a conversion twice.
+ * The D1 ledger of clicks, conversions and delivery attempts. Functions take the D1 binding, never
+ * `env`. Idempotency comes from the schema's UNIQUE constraints (`INSERT … ON CONFLICT DO
+ * NOTHING`, then read back), and every state change of a conversion is a conditional UPDATE, so a
+ * redelivered queue message or a concurrent consumer can never move a conversion twice.
  * @module
  */
 
 /** Click app types as Tencent sends them (docs/conversion/form-api.md §4.4: lower case). */
 export type ClickAppType = "android" | "ios" | "unionandroid";
-/** Conversion app types as Tencent takes them (conversion form API §5.5). */
+/** Conversion app types as Tencent takes them (docs/conversion/form-api.md §5.5). */
 export type ConvAppType = "IOS" | "ANDROID" | "UNIONANDROID";
-/** How the caller identified the device. */
-export type DeviceKind = "imei" | "idfa" | "oaid" | "muid";
-/** A conversion's delivery state. */
-export type ConversionStatus = "pending" | "sending" | "delivered" | "failed";
+/** How the caller identified the device or user. */
+export type DeviceKind = "imei" | "idfa" | "oaid" | "muid" | "android_id" | "caid" | "wechat_openid";
+/** A conversion's state. */
+export type ConversionStatus =
+	| "waiting_click"
+	| "unattributed"
+	| "pending"
+	| "sending"
+	| "delivered"
+	| "failed";
+/** Every status, in display order. */
+export const CONVERSION_STATUSES: readonly ConversionStatus[] = [
+	"waiting_click",
+	"unattributed",
+	"pending",
+	"sending",
+	"delivered",
+	"failed",
+];
 /** The result recorded for one delivery attempt. */
-export type AttemptOutcome = "in_flight" | "delivered" | "retry" | "failed" | "abandoned";
+export type AttemptOutcome = "in_flight" | "delivered" | "retry" | "unknown" | "failed" | "abandoned";
+/** Every attempt outcome. */
+export const ATTEMPT_OUTCOMES: readonly AttemptOutcome[] = [
+	"in_flight",
+	"delivered",
+	"retry",
+	"unknown",
+	"failed",
+	"abandoned",
+];
 
 /** A stored click. */
 export interface ClickRow {
@@ -39,19 +63,27 @@ export interface ConversionRow {
 	appid: string;
 	advertiser_id: string;
 	app_type: ConvAppType;
-	conv_type: string;
+	conv_type: string | null;
+	action_type: string | null;
+	custom_action: string | null;
 	conv_time: number;
 	client_ip: string;
 	value: number | null;
-	muid: string;
+	muid: string | null;
 	device_kind: DeviceKind;
+	/** JSON of the Marketing API `user_id` object. */
+	user_id: string;
 	click_id: string | null;
 	click_time: number | null;
+	callback_url: string | null;
 	upstream: string;
 	status: ConversionStatus;
+	hold_until: number | null;
 	attempts: number;
 	/** Attempts already spent when the conversion was last reopened; the budget counts from here. */
 	budget_base: number;
+	/** Attempts that do not count against the budget (rate limits, another action's fault). */
+	uncounted_attempts: number;
 	lease_token: string | null;
 	lease_until: number | null;
 	next_attempt_at: number | null;
@@ -77,12 +109,16 @@ export interface AttemptRow {
 	tencent_msg: string | null;
 	code: string | null;
 	detail: string | null;
+	call_id: string | null;
+	prior_call_id: string | null;
+	trace_id: string | null;
+	actions_in_call: number | null;
 }
 
 /** A click to store. */
 export type NewClick = ClickRow;
 
-/** A conversion to store: everything the caller decides; state columns start fresh. */
+/** A conversion to store: everything the caller decides; delivery state starts fresh. */
 export type NewConversion = Pick<
 	ConversionRow,
 	| "id"
@@ -92,14 +128,20 @@ export type NewConversion = Pick<
 	| "advertiser_id"
 	| "app_type"
 	| "conv_type"
+	| "action_type"
+	| "custom_action"
 	| "conv_time"
 	| "client_ip"
 	| "value"
 	| "muid"
 	| "device_kind"
+	| "user_id"
 	| "click_id"
 	| "click_time"
+	| "callback_url"
 	| "upstream"
+	| "status"
+	| "hold_until"
 >;
 
 /** Result of an idempotent insert: the stored row, and whether this call created it. */
@@ -108,14 +150,15 @@ export interface Upserted<T> {
 	created: boolean;
 }
 
+const ids = (list: readonly string[]) => JSON.stringify(list);
+
 /**
  * Stores a click unless its click_id is already stored.
- * @param env - the Worker's bindings
+ * @param db - the ledger
  * @param click - the validated click
  * @returns the stored row (the first one on a repeat) and whether this call created it
  */
-export async function insertClick(env: Env, click: NewClick): Promise<Upserted<ClickRow>> {
-	const db = env.LEDGER;
+export async function insertClick(db: D1Database, click: NewClick): Promise<Upserted<ClickRow>> {
 	const [insert, read] = await db.batch<ClickRow>([
 		db
 			.prepare(
@@ -141,64 +184,153 @@ export async function insertClick(env: Env, click: NewClick): Promise<Upserted<C
 	return { row, created: insert.meta.changes === 1 };
 }
 
-/**
- * Reads one click.
- * @param env - the Worker's bindings
- * @param clickId - Tencent's click id
- * @returns the row or `null`
- */
-export async function getClick(env: Env, clickId: string): Promise<ClickRow | null> {
-	return env.LEDGER.prepare("SELECT * FROM clicks WHERE click_id = ?1").bind(clickId).first<ClickRow>();
+/** What a conversion must share with a click to be attributed to it. */
+export interface AttributionKey {
+	muid: string;
+	appid: string;
+	advertiserId: string;
+	/** The click-side spelling of the conversion's app_type (docs/conversion/form-api.md §4.4 vs §5.5). */
+	clickAppType: ClickAppType;
+	convTime: number;
+	windowSeconds: number;
 }
 
 /**
- * Finds the click a conversion is attributed to: the latest click of the device in the app at or
- * before `convTime` and no older than the window (both edges inclusive). Clicks whose muid is a
- * placeholder never match.
- * @param env - the Worker's bindings
- * @param muid - the device hash
- * @param appid - the app
- * @param convTime - conversion time in seconds
- * @param windowSeconds - how far back to look
+ * Finds the click a conversion is attributed to: the latest click of the device in the same app,
+ * account and app type at or before `convTime` and no older than the window (both edges
+ * inclusive). Clicks whose muid is a placeholder never match.
+ * @param db - the ledger
+ * @param key - what must match
  * @returns the click, or `null`
  */
-export async function findAttributableClick(
-	env: Env,
-	muid: string,
-	appid: string,
-	convTime: number,
-	windowSeconds: number,
-): Promise<ClickRow | null> {
-	return env.LEDGER.prepare(
-		`SELECT * FROM clicks
-		 WHERE muid = ?1 AND appid = ?2 AND click_time <= ?3 AND click_time >= ?4 AND non_device = 0
-		 ORDER BY click_time DESC, received_at DESC, click_id DESC LIMIT 1`,
-	)
-		.bind(muid, appid, convTime, convTime - windowSeconds)
+export async function findAttributableClick(db: D1Database, key: AttributionKey): Promise<ClickRow | null> {
+	return db
+		.prepare(
+			`SELECT * FROM clicks
+			 WHERE muid = ?1 AND appid = ?2 AND advertiser_id = ?3 AND app_type = ?4
+			   AND click_time <= ?5 AND click_time >= ?6 AND non_device = 0
+			 ORDER BY click_time DESC, received_at DESC, click_id DESC LIMIT 1`,
+		)
+		.bind(
+			key.muid,
+			key.appid,
+			key.advertiserId,
+			key.clickAppType,
+			key.convTime,
+			key.convTime - key.windowSeconds,
+		)
 		.first<ClickRow>();
 }
 
 /**
- * Stores a conversion as `pending` unless its event_id is already stored.
- * @param env - the Worker's bindings
- * @param conversion - the validated, attributed conversion
+ * Conversions held for a late click that this click can be attributed to: same device, app,
+ * account and app type, with the click at or before the conversion and within the window.
+ * @param db - the ledger
+ * @param click - the click that just arrived
+ * @param windowSeconds - the attribution window
+ * @returns the waiting conversions
+ */
+export async function findWaitingForClick(
+	db: D1Database,
+	click: ClickRow,
+	windowSeconds: number,
+): Promise<ConversionRow[]> {
+	const { results } = await db
+		.prepare(
+			`SELECT * FROM conversions
+			 WHERE status = 'waiting_click' AND muid = ?1 AND appid = ?2 AND advertiser_id = ?3 AND lower(app_type) = ?4
+			   AND conv_time >= ?5 AND conv_time <= ?5 + ?6
+			 LIMIT 500`,
+		)
+		.bind(click.muid, click.appid, click.advertiser_id, click.app_type, click.click_time, windowSeconds)
+		.all<ConversionRow>();
+	return results;
+}
+
+/**
+ * Attributes waiting conversions to a late click and makes them pending, each only if it is still
+ * waiting (a concurrent click may have taken it).
+ * @param db - the ledger
+ * @param click - the click
+ * @param choices - conversion id → the upstream format chosen now that the click is known
+ * @param now - milliseconds
+ * @returns the ids that moved
+ */
+export async function attributeWaiting(
+	db: D1Database,
+	click: ClickRow,
+	choices: ReadonlyMap<string, string>,
+	now: number,
+): Promise<string[]> {
+	if (choices.size === 0) return [];
+	const stmt = db.prepare(
+		`UPDATE conversions SET status = 'pending', click_id = ?2, click_time = ?3, callback_url = ?4, upstream = ?5,
+		   hold_until = NULL, next_attempt_at = ?6, updated_at = ?6
+		 WHERE id = ?1 AND status = 'waiting_click' RETURNING id`,
+	);
+	const results = await db.batch<{ id: string }>(
+		[...choices].map(([id, upstream]) =>
+			stmt.bind(id, click.click_id, click.click_time, click.callback, upstream, now),
+		),
+	);
+	return results.flatMap((r) => r.results.map((row) => row.id));
+}
+
+/**
+ * Ends the hold of conversions whose late-click window closed: they become `unattributed`.
+ * @param db - the ledger
+ * @param now - milliseconds
+ * @param limit - at most this many per call
+ * @returns how many changed
+ */
+export async function expireWaiting(db: D1Database, now: number, limit: number): Promise<number> {
+	const result = await db
+		.prepare(
+			`UPDATE conversions SET status = 'unattributed', hold_until = NULL, updated_at = ?1
+			 WHERE id IN (SELECT id FROM conversions WHERE status = 'waiting_click' AND hold_until <= ?1 LIMIT ?2)`,
+		)
+		.bind(now, limit)
+		.run();
+	return result.meta.changes;
+}
+
+/**
+ * Deletes clicks older than `clickTimeBefore`, a bounded number per call.
+ * @param db - the ledger
+ * @param clickTimeBefore - seconds; clicks with an earlier click_time go
+ * @param limit - at most this many
+ * @returns how many were deleted
+ */
+export async function purgeClicks(db: D1Database, clickTimeBefore: number, limit: number): Promise<number> {
+	const result = await db
+		.prepare(
+			"DELETE FROM clicks WHERE click_id IN (SELECT click_id FROM clicks WHERE click_time < ?1 ORDER BY click_time LIMIT ?2)",
+		)
+		.bind(clickTimeBefore, limit)
+		.run();
+	return result.meta.changes;
+}
+
+/**
+ * Stores a conversion unless its event_id is already stored.
+ * @param db - the ledger
+ * @param c - the validated, attributed conversion with its initial status
  * @param now - milliseconds
  * @returns the stored row (the existing one on a repeat) and whether this call created it
  */
 export async function insertConversion(
-	env: Env,
-	conversion: NewConversion,
+	db: D1Database,
+	c: NewConversion,
 	now: number,
 ): Promise<Upserted<ConversionRow>> {
-	const db = env.LEDGER;
-	const c = conversion;
 	const [insert, read] = await db.batch<ConversionRow>([
 		db
 			.prepare(
-				`INSERT INTO conversions (id, event_id, fingerprint, appid, advertiser_id, app_type, conv_type, conv_time,
-				   client_ip, value, muid, device_kind, click_id, click_time, upstream, status, attempts, next_attempt_at,
-				   created_at, updated_at)
-				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, 'pending', 0, ?16, ?16, ?16)
+				`INSERT INTO conversions (id, event_id, fingerprint, appid, advertiser_id, app_type, conv_type, action_type,
+				   custom_action, conv_time, client_ip, value, muid, device_kind, user_id, click_id, click_time, callback_url,
+				   upstream, status, hold_until, attempts, next_attempt_at, created_at, updated_at)
+				 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, 0,
+				   ?22, ?22, ?22)
 				 ON CONFLICT (event_id) DO NOTHING`,
 			)
 			.bind(
@@ -209,14 +341,20 @@ export async function insertConversion(
 				c.advertiser_id,
 				c.app_type,
 				c.conv_type,
+				c.action_type,
+				c.custom_action,
 				c.conv_time,
 				c.client_ip,
 				c.value,
 				c.muid,
 				c.device_kind,
+				c.user_id,
 				c.click_id,
 				c.click_time,
+				c.callback_url,
 				c.upstream,
+				c.status,
+				c.hold_until,
 				now,
 			),
 		db.prepare("SELECT * FROM conversions WHERE event_id = ?1").bind(c.event_id),
@@ -228,154 +366,231 @@ export async function insertConversion(
 
 /**
  * Reads one conversion.
- * @param env - the Worker's bindings
+ * @param db - the ledger
  * @param id - conversion id
  * @returns the row or `null`
  */
-export async function getConversion(env: Env, id: string): Promise<ConversionRow | null> {
-	return env.LEDGER.prepare("SELECT * FROM conversions WHERE id = ?1").bind(id).first<ConversionRow>();
+export async function getConversion(db: D1Database, id: string): Promise<ConversionRow | null> {
+	return db.prepare("SELECT * FROM conversions WHERE id = ?1").bind(id).first<ConversionRow>();
+}
+
+/**
+ * Reads several conversions at once.
+ * @param db - the ledger
+ * @param list - conversion ids
+ * @returns the rows found, by id
+ */
+export async function readConversions(
+	db: D1Database,
+	list: readonly string[],
+): Promise<Map<string, ConversionRow>> {
+	if (list.length === 0) return new Map();
+	const { results } = await db
+		.prepare("SELECT * FROM conversions WHERE id IN (SELECT value FROM json_each(?1))")
+		.bind(ids(list))
+		.all<ConversionRow>();
+	return new Map(results.map((r) => [r.id, r]));
 }
 
 /**
  * Lists conversions, newest first.
- * @param env - the Worker's bindings
+ * @param db - the ledger
  * @param status - only this status, or all
  * @param limit - at most this many
  * @returns the rows
  */
 export async function listConversions(
-	env: Env,
+	db: D1Database,
 	status: ConversionStatus | undefined,
 	limit: number,
 ): Promise<ConversionRow[]> {
 	const stmt =
 		status === undefined
-			? env.LEDGER.prepare("SELECT * FROM conversions ORDER BY created_at DESC, id LIMIT ?1").bind(limit)
-			: env.LEDGER.prepare(
-					"SELECT * FROM conversions WHERE status = ?1 ORDER BY updated_at DESC, id LIMIT ?2",
-				).bind(status, limit);
+			? db.prepare("SELECT * FROM conversions ORDER BY created_at DESC, id LIMIT ?1").bind(limit)
+			: db
+					.prepare("SELECT * FROM conversions WHERE status = ?1 ORDER BY updated_at DESC, id LIMIT ?2")
+					.bind(status, limit);
 	return (await stmt.all<ConversionRow>()).results;
 }
 
 /**
  * Reads a conversion's attempts in order.
- * @param env - the Worker's bindings
+ * @param db - the ledger
  * @param id - conversion id
  * @returns the attempts, first first
  */
-export async function listAttempts(env: Env, id: string): Promise<AttemptRow[]> {
-	const { results } = await env.LEDGER.prepare(
-		"SELECT * FROM delivery_attempts WHERE conversion_id = ?1 ORDER BY attempt",
-	)
+export async function listAttempts(db: D1Database, id: string): Promise<AttemptRow[]> {
+	const { results } = await db
+		.prepare("SELECT * FROM delivery_attempts WHERE conversion_id = ?1 ORDER BY attempt")
 		.bind(id)
 		.all<AttemptRow>();
 	return results;
 }
 
 /**
- * Notes that a conversion's id reached the queue.
- * @param env - the Worker's bindings
- * @param ids - conversion ids
+ * Notes that conversion ids reached the queue.
+ * @param db - the ledger
+ * @param list - conversion ids
  * @param now - milliseconds
  */
-export async function markEnqueued(env: Env, ids: readonly string[], now: number): Promise<void> {
-	if (ids.length === 0) return;
-	const stmt = env.LEDGER.prepare("UPDATE conversions SET enqueued_at = ?2 WHERE id = ?1");
-	await env.LEDGER.batch(ids.map((id) => stmt.bind(id, now)));
+export async function markEnqueued(db: D1Database, list: readonly string[], now: number): Promise<void> {
+	if (list.length === 0) return;
+	await db
+		.prepare("UPDATE conversions SET enqueued_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))")
+		.bind(ids(list), now)
+		.run();
+}
+
+/** Why conversions that were not sent wait, and until when. */
+export interface Deferral {
+	nextAttemptAt: number;
+	/** e.g. `CONFIG_SIGN_KEY_MISSING`, `RATE_LIMITED`. */
+	code: string;
+	reason: string;
 }
 
 /**
- * Claims a conversion for one delivery attempt: `pending` (or `sending` whose lease expired)
+ * Notes on pending conversions that they wait, and why (nothing was sent, no attempt counts).
+ * @param db - the ledger
+ * @param list - conversion ids
+ * @param deferral - until when and why
+ * @param now - milliseconds
+ */
+export async function deferConversions(
+	db: D1Database,
+	list: readonly string[],
+	deferral: Deferral,
+	now: number,
+): Promise<void> {
+	if (list.length === 0) return;
+	await db
+		.prepare(
+			`UPDATE conversions SET next_attempt_at = ?2, fail_code = ?3, fail_reason = ?4, updated_at = ?5
+			 WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'pending'`,
+		)
+		.bind(ids(list), deferral.nextAttemptAt, deferral.code, deferral.reason.slice(0, 500), now)
+		.run();
+}
+
+/** What a claim produced. */
+export interface Claimed {
+	/** The claimed rows (status `sending`, `attempts` already counting this attempt). */
+	rows: ConversionRow[];
+	/** Ids whose previous attempt was cut short by a lost lease (its outcome is unknown). */
+	abandoned: Set<string>;
+}
+
+/**
+ * Claims conversions for one delivery attempt each: `pending` (or `sending` whose lease expired)
  * becomes `sending` under `token`, the attempt counter goes up, and an `in_flight` attempt row is
  * written before any request leaves, so a crash mid-request still leaves a trace. Attempts left
- * `in_flight` by an expired lease are marked `abandoned`.
- * @param env - the Worker's bindings
- * @param id - conversion id
- * @param token - a fresh lease token
+ * `in_flight` by an expired lease are marked `abandoned`. One transaction for the whole set.
+ * @param db - the ledger
+ * @param list - conversion ids
+ * @param token - a fresh lease token, shared by this set
  * @param now - milliseconds
  * @param leaseMs - how long the lease lasts
- * @returns the claimed row, or `null` when the conversion is terminal, leased by someone else or unknown
+ * @returns the claimed rows; conversions terminal, leased elsewhere or unknown are left out
  */
-export async function claimConversion(
-	env: Env,
-	id: string,
+export async function claimConversions(
+	db: D1Database,
+	list: readonly string[],
 	token: string,
 	now: number,
 	leaseMs: number,
-): Promise<ConversionRow | null> {
-	const db = env.LEDGER;
-	const [, claim] = await db.batch<ConversionRow>([
+): Promise<Claimed> {
+	if (list.length === 0) return { rows: [], abandoned: new Set() };
+	const [abandon, claim] = await db.batch<Record<string, unknown>>([
 		db
 			.prepare(
 				`UPDATE delivery_attempts SET outcome = 'abandoned', detail = 'lease expired before the attempt finished'
-				 WHERE conversion_id = ?1 AND outcome = 'in_flight'
-				   AND EXISTS (SELECT 1 FROM conversions WHERE id = ?1 AND status = 'sending' AND lease_until < ?2)`,
+				 WHERE outcome = 'in_flight' AND conversion_id IN (
+				   SELECT id FROM conversions
+				   WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'sending' AND lease_until < ?2)
+				 RETURNING conversion_id`,
 			)
-			.bind(id, now),
+			.bind(ids(list), now),
 		db
 			.prepare(
 				`UPDATE conversions
 				 SET status = 'sending', attempts = attempts + 1, lease_token = ?2, lease_until = ?3 + ?4, updated_at = ?3
-				 WHERE id = ?1 AND (status = 'pending' OR (status = 'sending' AND lease_until < ?3))
+				 WHERE id IN (SELECT value FROM json_each(?1))
+				   AND (status = 'pending' OR (status = 'sending' AND lease_until < ?3))
 				 RETURNING *`,
 			)
-			.bind(id, token, now, leaseMs),
+			.bind(ids(list), token, now, leaseMs),
 		db
 			.prepare(
 				`INSERT INTO delivery_attempts (conversion_id, attempt, upstream, started_at, outcome)
-				 SELECT id, attempts, upstream, ?3, 'in_flight' FROM conversions WHERE id = ?1 AND lease_token = ?2`,
+				 SELECT id, attempts, upstream, ?2, 'in_flight' FROM conversions
+				 WHERE id IN (SELECT value FROM json_each(?3)) AND lease_token = ?1`,
 			)
-			.bind(id, token, now),
+			.bind(token, now, ids(list)),
 	]);
-	return claim?.results[0] ?? null;
+	return {
+		rows: (claim?.results ?? []) as unknown as ConversionRow[],
+		abandoned: new Set((abandon?.results ?? []).map((r) => String(r.conversion_id))),
+	};
 }
 
 /** What one attempt produced, as recorded. */
 export interface AttemptResult {
-	outcome: "delivered" | "retry" | "failed";
+	outcome: "delivered" | "retry" | "unknown" | "failed";
 	durationMs: number;
 	httpStatus: number | null;
 	tencentRet: number | null;
 	tencentMsg: string | null;
 	code: string | null;
 	detail: string | null;
+	callId: string | null;
+	priorCallId: string | null;
+	traceId: string | null;
+	actionsInCall: number | null;
 }
 
 /** How a finished attempt changes the conversion. */
 export type Transition =
 	| { to: "delivered" }
-	| { to: "pending"; nextAttemptAt: number }
+	/**
+	 * Back to pending; `uncounted` attempts do not use up the attempt budget; `waitCode` notes a
+	 * configuration problem the conversion waits on (shown as `fail_code` while pending).
+	 */
+	| { to: "pending"; nextAttemptAt: number; uncounted: boolean; waitCode?: string }
 	| { to: "failed"; failCode: string; failReason: string };
 
 /**
- * Records an attempt's result and moves the conversion out of `sending`, but only while
- * `token` still holds the lease.
- * @param env - the Worker's bindings
- * @param row - the claimed conversion (its `attempts` names the attempt)
- * @param token - the lease token the claim used
+ * Records the same result and transition for several claimed conversions and moves them out of
+ * `sending`, each only while `token` still holds its lease.
+ * @param db - the ledger
+ * @param list - the claimed conversion ids
+ * @param token - the lease token of the claim
  * @param result - what the attempt produced
  * @param transition - the new state
  * @param now - milliseconds
- * @returns whether the conversion moved (false: the lease was lost meanwhile)
+ * @returns the ids that moved (the others lost their lease meanwhile)
  */
-export async function finishAttempt(
-	env: Env,
-	row: ConversionRow,
+export async function finishAttempts(
+	db: D1Database,
+	list: readonly string[],
 	token: string,
 	result: AttemptResult,
 	transition: Transition,
 	now: number,
-): Promise<boolean> {
-	const db = env.LEDGER;
-	const recordAttempt = db
+): Promise<string[]> {
+	if (list.length === 0) return [];
+	const set = ids(list);
+	// Recorded first, while the lease token still identifies this attempt's rows.
+	const record = db
 		.prepare(
 			`UPDATE delivery_attempts
-			 SET outcome = ?3, duration_ms = ?4, http_status = ?5, tencent_ret = ?6, tencent_msg = ?7, code = ?8, detail = ?9
-			 WHERE conversion_id = ?1 AND attempt = ?2`,
+			 SET outcome = ?3, duration_ms = ?4, http_status = ?5, tencent_ret = ?6, tencent_msg = ?7, code = ?8, detail = ?9,
+			   call_id = ?10, prior_call_id = ?11, trace_id = ?12, actions_in_call = ?13
+			 WHERE (conversion_id, attempt) IN (
+			   SELECT id, attempts FROM conversions WHERE id IN (SELECT value FROM json_each(?1)) AND lease_token = ?2)`,
 		)
 		.bind(
-			row.id,
-			row.attempts,
+			set,
+			token,
 			result.outcome,
 			result.durationMs,
 			result.httpStatus,
@@ -383,7 +598,12 @@ export async function finishAttempt(
 			result.tencentMsg,
 			result.code,
 			result.detail,
+			result.callId,
+			result.priorCallId,
+			result.traceId,
+			result.actionsInCall,
 		);
+	const where = "WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'sending' AND lease_token = ?2";
 	let move: D1PreparedStatement;
 	switch (transition.to) {
 		case "delivered":
@@ -391,37 +611,47 @@ export async function finishAttempt(
 				.prepare(
 					`UPDATE conversions SET status = 'delivered', lease_token = NULL, lease_until = NULL, delivered_at = ?3,
 					   updated_at = ?3, tencent_ret = ?4, next_attempt_at = NULL, fail_code = NULL, fail_reason = NULL
-					 WHERE id = ?1 AND status = 'sending' AND lease_token = ?2`,
+					 ${where} RETURNING id`,
 				)
-				.bind(row.id, token, now, result.tencentRet);
+				.bind(set, token, now, result.tencentRet);
 			break;
 		case "pending":
 			move = db
 				.prepare(
 					`UPDATE conversions SET status = 'pending', lease_token = NULL, lease_until = NULL, updated_at = ?3,
-					   next_attempt_at = ?4, tencent_ret = ?5, fail_reason = ?6
-					 WHERE id = ?1 AND status = 'sending' AND lease_token = ?2`,
+					   next_attempt_at = ?4, tencent_ret = ?5, fail_code = ?8, fail_reason = ?6,
+					   uncounted_attempts = uncounted_attempts + ?7
+					 ${where} RETURNING id`,
 				)
-				.bind(row.id, token, now, transition.nextAttemptAt, result.tencentRet, result.detail);
+				.bind(
+					set,
+					token,
+					now,
+					transition.nextAttemptAt,
+					result.tencentRet,
+					result.detail,
+					transition.uncounted ? 1 : 0,
+					transition.waitCode ?? null,
+				);
 			break;
 		case "failed":
 			move = db
 				.prepare(
 					`UPDATE conversions SET status = 'failed', lease_token = NULL, lease_until = NULL, updated_at = ?3,
 					   next_attempt_at = NULL, tencent_ret = ?4, fail_code = ?5, fail_reason = ?6
-					 WHERE id = ?1 AND status = 'sending' AND lease_token = ?2`,
+					 ${where} RETURNING id`,
 				)
-				.bind(row.id, token, now, result.tencentRet, transition.failCode, transition.failReason);
+				.bind(set, token, now, result.tencentRet, transition.failCode, transition.failReason.slice(0, 500));
 			break;
 	}
-	const [moved] = await db.batch([move, recordAttempt]);
-	return moved?.meta.changes === 1;
+	const [, moved] = await db.batch<{ id: string }>([record, move]);
+	return (moved?.results ?? []).map((r) => r.id);
 }
 
 /**
  * Marks a conversion failed when it is not in flight: `pending`, or `sending` with an expired
  * lease. Used for messages that reached the dead-letter queue.
- * @param env - the Worker's bindings
+ * @param db - the ledger
  * @param id - conversion id
  * @param code - failure code
  * @param reason - human-readable reason
@@ -429,57 +659,65 @@ export async function finishAttempt(
  * @returns whether the conversion changed
  */
 export async function failIfIdle(
-	env: Env,
+	db: D1Database,
 	id: string,
 	code: string,
 	reason: string,
 	now: number,
 ): Promise<boolean> {
-	const result = await env.LEDGER.prepare(
-		`UPDATE conversions SET status = 'failed', lease_token = NULL, lease_until = NULL, updated_at = ?2,
-		   next_attempt_at = NULL, fail_code = ?3, fail_reason = ?4
-		 WHERE id = ?1 AND (status = 'pending' OR (status = 'sending' AND lease_until < ?2))`,
-	)
+	const result = await db
+		.prepare(
+			`UPDATE conversions SET status = 'failed', lease_token = NULL, lease_until = NULL, updated_at = ?2,
+			   next_attempt_at = NULL, fail_code = ?3, fail_reason = ?4
+			 WHERE id = ?1 AND (status = 'pending' OR (status = 'sending' AND lease_until < ?2))`,
+		)
 		.bind(id, now, code, reason)
 		.run();
 	return result.meta.changes === 1;
 }
 
 /**
- * Puts a failed conversion back to `pending` for another round of attempts (after, say, a
- * missing sign_key was added). Its attempt history and numbering are kept; the attempt budget
- * starts over from `budget_base`.
- * @param env - the Worker's bindings
+ * Puts a failed conversion back to `pending` for another round of attempts (after, say, Tencent
+ * fixed a conversion rule). Its attempt history and numbering are kept; the attempt budget
+ * starts over.
+ * @param db - the ledger
  * @param id - conversion id
  * @param now - milliseconds
  * @returns the row when it was failed and is now pending, else `null`
  */
-export async function reopenFailed(env: Env, id: string, now: number): Promise<ConversionRow | null> {
-	return env.LEDGER.prepare(
-		`UPDATE conversions SET status = 'pending', budget_base = attempts, fail_code = NULL, fail_reason = NULL,
-		   next_attempt_at = ?2, updated_at = ?2
-		 WHERE id = ?1 AND status = 'failed' RETURNING *`,
-	)
+export async function reopenFailed(db: D1Database, id: string, now: number): Promise<ConversionRow | null> {
+	return db
+		.prepare(
+			`UPDATE conversions SET status = 'pending', budget_base = attempts, uncounted_attempts = 0, fail_code = NULL,
+			   fail_reason = NULL, next_attempt_at = ?2, updated_at = ?2
+			 WHERE id = ?1 AND status = 'failed' RETURNING *`,
+		)
 		.bind(id, now)
 		.first<ConversionRow>();
 }
 
 /**
- * Conversions that should be in the queue but may not be: `pending` with no enqueue or a retry
- * long overdue, or `sending` with an expired lease.
- * @param env - the Worker's bindings
+ * Conversions that should be in the queue but may not be: `pending` and overdue by more than the
+ * grace, or `sending` with an expired lease.
+ * @param db - the ledger
  * @param now - milliseconds
  * @param graceMs - how overdue a pending conversion must be
  * @param limit - at most this many
  * @returns their ids
  */
-export async function listStalled(env: Env, now: number, graceMs: number, limit: number): Promise<string[]> {
-	const { results } = await env.LEDGER.prepare(
-		`SELECT id FROM conversions
-		 WHERE (status = 'pending' AND COALESCE(next_attempt_at, created_at) < ?1 - ?2)
-		    OR (status = 'sending' AND lease_until < ?1)
-		 ORDER BY updated_at LIMIT ?3`,
-	)
+export async function listStalled(
+	db: D1Database,
+	now: number,
+	graceMs: number,
+	limit: number,
+): Promise<string[]> {
+	const { results } = await db
+		.prepare(
+			`SELECT id FROM conversions
+			 WHERE (status = 'pending' AND COALESCE(next_attempt_at, created_at) < ?1 - ?2)
+			    OR (status = 'sending' AND lease_until < ?1)
+			 ORDER BY updated_at LIMIT ?3`,
+		)
 		.bind(now, graceMs, limit)
 		.all<{ id: string }>();
 	return results.map((r) => r.id);
@@ -489,24 +727,35 @@ export async function listStalled(env: Env, now: number, graceMs: number, limit:
 export interface LedgerStats {
 	clicks: number;
 	conversions: Record<ConversionStatus, number> & { total: number; attributed: number };
+	by_upstream: Record<string, number>;
 	attempts: Record<AttemptOutcome, number> & { total: number };
+	upstream_calls: number;
 	failures: Record<string, number>;
+	/** Pending conversions held back, by reason (configuration errors, rate limits). */
+	waiting: Record<string, number>;
 }
 
 /**
- * Counts clicks, conversions by status, attempts by outcome and failures by code.
- * @param env - the Worker's bindings
+ * Counts clicks, conversions by status and format, attempts by outcome, upstream calls, failures
+ * by code and pending conversions by the reason they wait.
+ * @param db - the ledger
  * @returns the counts
  */
-export async function readStats(env: Env): Promise<LedgerStats> {
-	const db = env.LEDGER;
-	const [clicks, byStatus, attributed, byOutcome, failures] = await db.batch<Record<string, unknown>>([
+export async function readStats(db: D1Database): Promise<LedgerStats> {
+	const [clicks, byStatus, attributed, byUpstream, byOutcome, calls, failures, waiting] = await db.batch<
+		Record<string, unknown>
+	>([
 		db.prepare("SELECT COUNT(*) AS n FROM clicks"),
 		db.prepare("SELECT status AS k, COUNT(*) AS n FROM conversions GROUP BY status"),
 		db.prepare("SELECT COUNT(*) AS n FROM conversions WHERE click_id IS NOT NULL"),
+		db.prepare("SELECT upstream AS k, COUNT(*) AS n FROM conversions GROUP BY upstream"),
 		db.prepare("SELECT outcome AS k, COUNT(*) AS n FROM delivery_attempts GROUP BY outcome"),
+		db.prepare("SELECT COUNT(DISTINCT call_id) AS n FROM delivery_attempts WHERE call_id IS NOT NULL"),
 		db.prepare(
 			"SELECT fail_code AS k, COUNT(*) AS n FROM conversions WHERE status = 'failed' GROUP BY fail_code",
+		),
+		db.prepare(
+			"SELECT fail_code AS k, COUNT(*) AS n FROM conversions WHERE status = 'pending' AND fail_code IS NOT NULL GROUP BY fail_code",
 		),
 	]);
 	const count = (r: D1Result<Record<string, unknown>> | undefined) => Number(r?.results[0]?.n ?? 0);
@@ -520,15 +769,18 @@ export async function readStats(env: Env): Promise<LedgerStats> {
 		}
 		return out;
 	};
-	const failureCounts: Record<string, number> = {};
-	for (const row of failures?.results ?? []) failureCounts[String(row.k ?? "UNKNOWN")] = Number(row.n);
+	const byKey = (r: D1Result<Record<string, unknown>> | undefined) => {
+		const out: Record<string, number> = {};
+		for (const row of r?.results ?? []) out[String(row.k ?? "UNKNOWN")] = Number(row.n);
+		return out;
+	};
 	return {
 		clicks: count(clicks),
-		conversions: {
-			...tally(byStatus, ["pending", "sending", "delivered", "failed"] as const),
-			attributed: count(attributed),
-		},
-		attempts: tally(byOutcome, ["in_flight", "delivered", "retry", "failed", "abandoned"] as const),
-		failures: failureCounts,
+		conversions: { ...tally(byStatus, CONVERSION_STATUSES), attributed: count(attributed) },
+		by_upstream: byKey(byUpstream),
+		attempts: tally(byOutcome, ATTEMPT_OUTCOMES),
+		upstream_calls: count(calls),
+		failures: byKey(failures),
+		waiting: byKey(waiting),
 	};
 }

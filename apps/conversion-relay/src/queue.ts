@@ -1,6 +1,6 @@
 /**
- * The ONLY module that touches `env.CONVERSIONS`. A message carries nothing but a conversion id:
- * the ledger holds the state, so a stale or repeated message can never carry stale data.
+ * The conversions queue. A message carries nothing but a conversion id: the ledger holds the
+ * state, so a stale or repeated message can never carry stale data.
  * @module
  */
 
@@ -8,6 +8,11 @@
 export interface ConversionMessage {
 	id: string;
 }
+
+/** Queues take at most 100 messages per sendBatch (docs/cloudflare/platform-facts.md "Queues"). */
+const SEND_BATCH_MAX = 100;
+/** … and delay a message by at most 12 hours. */
+const MAX_DELAY_SECONDS = 43_200;
 
 /**
  * Whether a queue message body is a {@link ConversionMessage}.
@@ -20,17 +25,19 @@ export function isConversionMessage(body: unknown): body is ConversionMessage {
 
 /**
  * Enqueues conversions for delivery.
- * @param env - the Worker's bindings
+ * @param queue - the conversions queue binding
  * @param ids - conversion ids
- * @param delaySeconds - optional delay before the first delivery
+ * @param delaySeconds - optional delay before delivery (capped at 12 hours)
  */
-export async function enqueueConversions(env: Env, ids: readonly string[], delaySeconds = 0): Promise<void> {
-	const options = delaySeconds > 0 ? { delaySeconds } : {};
-	// sendBatch takes at most 100 messages.
-	for (let i = 0; i < ids.length; i += 100) {
-		const chunk = ids.slice(i, i + 100);
-		await env.CONVERSIONS.sendBatch(
-			chunk.map((id) => ({ body: { id } satisfies ConversionMessage, ...options })),
-		);
+export async function enqueueConversions(
+	queue: Queue,
+	ids: readonly string[],
+	delaySeconds = 0,
+): Promise<void> {
+	const delay = Math.min(Math.max(0, Math.ceil(delaySeconds)), MAX_DELAY_SECONDS);
+	const options = delay > 0 ? { delaySeconds: delay } : {};
+	for (let i = 0; i < ids.length; i += SEND_BATCH_MAX) {
+		const chunk = ids.slice(i, i + SEND_BATCH_MAX);
+		await queue.sendBatch(chunk.map((id) => ({ body: { id } satisfies ConversionMessage, ...options })));
 	}
 }

@@ -11,7 +11,9 @@ import {
 	handleListConversions,
 	handleRedeliver,
 } from "./handlers/conversions.ts";
+import { handleHealthz } from "./handlers/healthz.ts";
 import { handleStats } from "./handlers/stats.ts";
+import { handleInstallToken, handleListTokens } from "./handlers/tokens.ts";
 
 type Args = [Env, ExecutionContext];
 
@@ -21,9 +23,12 @@ export const router = AutoRouter({
 	missing: () => new RelayError(404, "NOT_FOUND", "no such route").toResponse(),
 });
 
+router.get<IRequest, Args>("/healthz", handleHealthz);
 router.get<IRequest, Args>("/click", handleClick);
 router.post<IRequest, Args>("/conversions", handleCreateConversion);
 router.get<IRequest, Args>("/conversions", handleListConversions);
 router.get<IRequest, Args>("/conversions/:id", handleGetConversion);
 router.post<IRequest, Args>("/conversions/:id/redeliver", handleRedeliver);
 router.get<IRequest, Args>("/stats", handleStats);
+router.get<IRequest, Args>("/tokens", handleListTokens);
+router.post<IRequest, Args>("/tokens/:account_id", handleInstallToken);

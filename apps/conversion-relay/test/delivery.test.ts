@@ -1,81 +1,34 @@
 /**
- * Delivery to the fake Tencent endpoint: the conversion form API's form
+ * Delivery in the form API format (`gdt-form-v1`) to the fake Tencent endpoint
  * (docs/conversion/form-api.md §5; field order, encstr, value), every ret code and transport
- * failure, retries with their attempt log, and the consumer's exactly-once guarantees under
- * repeated and concurrent messages.
+ * failure, retries with their attempt log, a stalled answer body, configuration errors that hold
+ * conversions back, and the consumer's exactly-once guarantees under repeated and concurrent
+ * messages.
  * @module
  */
 import { createExecutionContext, createMessageBatch, env, getQueueResult, SELF } from "cloudflare:test";
 import { computeConversionEncstr } from "@txad/signing";
 import vectors from "@txad/testdata/conversion-encstr.json";
 import { describe, it } from "vitest";
-import { deliverConversion } from "../src/delivery/consumer.ts";
+import { deliverBatch } from "../src/delivery/consumer.ts";
 import { buildGdtFormBody, GDT_FORM_FIELD_ORDER } from "../src/delivery/gdt-form.ts";
 import worker from "../src/index.ts";
-import { type ConversionRow, getConversion, insertConversion } from "../src/ledger.ts";
-import { sweepStalled } from "../src/sweeper.ts";
+import { type ConversionRow, getConversion } from "../src/ledger.ts";
+import { sweep } from "../src/sweeper.ts";
 import {
-	clickParams,
 	controlFake,
-	conversionBody,
+	createAttributed,
 	fakeReports,
 	freshAppid,
 	getConversionJson,
 	IMEI_MUID,
-	postConversion,
-	sendClick,
+	nowSeconds,
+	storedRow,
+	storeUnqueued,
 	TOKEN,
 	unique,
 	waitForTerminal,
 } from "./helpers.ts";
-
-async function create(overrides: Record<string, unknown> = {}): Promise<{ id: string; appid: string }> {
-	const body = conversionBody(overrides);
-	const res = await postConversion(body);
-	if (res.status !== 202) throw new Error(`POST /conversions: ${res.status} ${await res.text()}`);
-	return { id: (await res.json<{ id: string }>()).id, appid: String(body.appid) };
-}
-
-function storedRow(overrides: Partial<ConversionRow>): ConversionRow {
-	return {
-		id: crypto.randomUUID(),
-		event_id: unique("evt"),
-		fingerprint: "f",
-		appid: freshAppid(),
-		advertiser_id: "20345",
-		app_type: "ANDROID",
-		conv_type: "MOBILEAPP_ACTIVITE",
-		conv_time: 1_700_000_100,
-		client_ip: "",
-		value: null,
-		muid: IMEI_MUID,
-		device_kind: "muid",
-		click_id: null,
-		click_time: null,
-		upstream: "gdt-form-v1",
-		status: "pending",
-		attempts: 0,
-		budget_base: 0,
-		lease_token: null,
-		lease_until: null,
-		next_attempt_at: null,
-		enqueued_at: null,
-		fail_code: null,
-		fail_reason: null,
-		tencent_ret: null,
-		created_at: 0,
-		updated_at: 0,
-		delivered_at: null,
-		...overrides,
-	};
-}
-
-/** Stores a pending conversion without enqueueing it, so only the test's batches touch it. */
-async function storeUnqueued(overrides: Partial<ConversionRow> = {}): Promise<ConversionRow> {
-	const row = storedRow(overrides);
-	await insertConversion(env, row, Date.now());
-	return row;
-}
 
 async function runBatch(queue: string, ids: unknown[]) {
 	const batch = createMessageBatch(
@@ -118,35 +71,35 @@ describe("conversion form API body", () => {
 	});
 });
 
-describe("delivery through the queue", () => {
+describe("form API delivery through the queue", () => {
 	it("delivers what the fake verifies: path, order, encstr, click_id, value", async ({ expect }) => {
-		const appid = freshAppid();
-		const clickId = unique("clk");
-		await sendClick(clickParams({ appid, click_id: clickId, click_time: "1700000000" }));
-		const { id } = await create({
-			appid,
+		const { id, appid, clickId, body } = await createAttributed({
 			conv_type: "MOBILEAPP_COST",
 			value: 990,
 			client_ip: "2001:db8::1",
 		});
 		const [final] = await waitForTerminal([id]);
-		expect(final).toMatchObject({ status: "delivered", attempts: 1, click_id: clickId });
+		expect(final).toMatchObject({
+			status: "delivered",
+			attempts: 1,
+			click_id: clickId,
+			upstream: "gdt-form-v1",
+		});
 		const reports = await fakeReports(appid);
 		expect(reports.rejected).toEqual([]);
 		expect(reports.accepted).toHaveLength(1);
-		const sent = reports.accepted[0];
 		const sign_key = "08ebe39d34c421b8";
-		expect(sent).toEqual({
+		expect(reports.accepted[0]).toEqual({
 			click_id: clickId,
 			appid,
 			muid: IMEI_MUID,
-			conv_time: "1700000100",
+			conv_time: String(body.conv_time),
 			client_ip: "2001:db8::1",
 			encstr: computeConversionEncstr({
 				app_type: "ANDROID",
 				click_id: clickId,
 				client_ip: "2001:db8::1",
-				conv_time: 1_700_000_100,
+				conv_time: Number(body.conv_time),
 				muid: IMEI_MUID,
 				sign_key,
 			}),
@@ -159,7 +112,7 @@ describe("delivery through the queue", () => {
 	});
 
 	it("signs with the advertiser's own key", async ({ expect }) => {
-		const { id, appid } = await create({ advertiser_id: "30001" });
+		const { id, appid } = await createAttributed({ advertiser_id: "30001" });
 		expect((await waitForTerminal([id]))[0]?.status).toBe("delivered");
 		expect((await fakeReports(appid)).accepted[0]?.advertiser_id).toBe("30001");
 	});
@@ -179,7 +132,7 @@ describe("delivery through the queue", () => {
 		async ([ret, meaning], { expect }) => {
 			const appid = freshAppid();
 			await controlFake({ appid, script: [`ret${ret}`] });
-			const { id } = await create({ appid });
+			const { id } = await createAttributed({ appid });
 			const [final] = await waitForTerminal([id]);
 			expect(final).toMatchObject({
 				status: "failed",
@@ -196,39 +149,69 @@ describe("delivery through the queue", () => {
 	it.for([["http404"], ["http400"]] as const)("fails on %s without retrying", async ([fault], { expect }) => {
 		const appid = freshAppid();
 		await controlFake({ appid, script: [fault] });
-		const { id } = await create({ appid });
+		const { id } = await createAttributed({ appid });
 		const [final] = await waitForTerminal([id]);
 		expect(final).toMatchObject({ status: "failed", fail_code: `HTTP_${fault.slice(4)}`, attempts: 1 });
 	});
 
-	const transient: [string, string][] = [
-		["ret-12", "TENCENT_RET_-12"],
-		["http500", "HTTP_500"],
-		["http503", "HTTP_503"],
-		["http429", "HTTP_429"],
-		["throw", "NETWORK_ERROR"],
-		["timeout", "TIMEOUT"],
-		["garbage", "UNREADABLE_RESPONSE"],
+	const transient: [string, string, string][] = [
+		["ret-12", "TENCENT_RET_-12", "retry"],
+		["http500", "HTTP_500", "retry"],
+		["http503", "HTTP_503", "retry"],
+		["http429", "HTTP_429", "retry"],
+		["throw", "NETWORK_ERROR", "retry"],
+		["timeout", "TIMEOUT", "unknown"],
+		["garbage", "UNREADABLE_RESPONSE", "retry"],
 	];
-	it.for(transient)("retries %s with backoff, then delivers", async ([fault, code], { expect }) => {
+	it.for(transient)("retries %s with backoff, then delivers", async ([fault, code, outcome], { expect }) => {
 		const appid = freshAppid();
 		await controlFake({ appid, script: [fault, fault] });
-		const { id } = await create({ appid });
+		const { id } = await createAttributed({ appid });
 		const [final] = await waitForTerminal([id]);
 		expect(final).toMatchObject({ status: "delivered", attempts: 3, fail_code: null });
 		expect(final?.attempt_log.map((a) => [a.outcome, a.code])).toEqual([
-			["retry", code],
-			["retry", code],
+			[outcome, code],
+			[outcome, code],
 			["delivered", null],
 		]);
-		const reports = await fakeReports(appid);
-		expect(reports.accepted).toHaveLength(1);
+		expect((await fakeReports(appid)).accepted).toHaveLength(1);
+	});
+
+	it("bounds the whole exchange: a stalled answer body is a timeout with an unknown outcome", async ({
+		expect,
+	}) => {
+		const appid = freshAppid();
+		await controlFake({ appid, script: ["stall-body"] });
+		const { id } = await createAttributed({ appid });
+		const started = Date.now();
+		const [final] = await waitForTerminal([id]);
+		expect(Date.now() - started).toBeLessThan(1900);
+		expect(final?.attempt_log.map((a) => [a.outcome, a.code])).toEqual([
+			["unknown", "TIMEOUT"],
+			["delivered", null],
+		]);
+		expect(final?.attempt_log[0]?.detail).toBe("the answer's body did not arrive within 300 ms");
+		// docs/conversion/form-api.md gives a report no id of its own: the fake counts both.
+		expect((await fakeReports(appid)).accepted).toHaveLength(2);
+	});
+
+	it("with FORM_RESEND_UNCERTAIN=false, fails an unknown outcome instead of sending it again", async ({
+		expect,
+	}) => {
+		const row = await storeUnqueued();
+		await controlFake({ appid: row.appid, script: ["stall-body"] });
+		const steps = await deliverBatch({ ...env, FORM_RESEND_UNCERTAIN: "false" }, [row.id]);
+		expect(steps.get(row.id)).toMatchObject({ action: "ack", reason: "outcome unknown" });
+		const view = await getConversionJson(row.id);
+		expect(view).toMatchObject({ status: "failed", fail_code: "OUTCOME_UNKNOWN" });
+		expect(view.attempt_log.map((a) => a.outcome)).toEqual(["unknown"]);
+		expect((await fakeReports(row.appid)).accepted).toHaveLength(1);
 	});
 
 	it("fails with RETRIES_EXHAUSTED after MAX_DELIVERY_ATTEMPTS", async ({ expect }) => {
 		const appid = freshAppid();
 		await controlFake({ appid, script: Array(10).fill("http500") });
-		const { id } = await create({ appid });
+		const { id } = await createAttributed({ appid });
 		const [final] = await waitForTerminal([id]);
 		expect(final).toMatchObject({ status: "failed", fail_code: "RETRIES_EXHAUSTED", attempts: 6 });
 		expect(final?.fail_reason).toBe("6 attempts; last: HTTP_500 upstream exploded");
@@ -236,20 +219,10 @@ describe("delivery through the queue", () => {
 		expect((await fakeReports(appid)).accepted).toHaveLength(0);
 	});
 
-	it("fails with SIGN_KEY_MISSING, sending nothing, when SIGN_KEYS lacks the advertiser", async ({
-		expect,
-	}) => {
-		const { id, appid } = await create({ advertiser_id: "99999" });
-		const [final] = await waitForTerminal([id]);
-		expect(final).toMatchObject({ status: "failed", fail_code: "SIGN_KEY_MISSING", attempts: 1 });
-		expect(final?.fail_reason).toBe("SIGN_KEYS has no sign_key for advertiser 99999");
-		expect((await fakeReports(appid)).requests).toBe(0);
-	});
-
 	it("redelivers a failed conversion on request, keeping its history", async ({ expect }) => {
 		const appid = freshAppid();
 		await controlFake({ appid, script: ["ret-17"] });
-		const { id } = await create({ appid });
+		const { id } = await createAttributed({ appid });
 		expect((await waitForTerminal([id]))[0]?.status).toBe("failed");
 		const res = await postRedeliver(id);
 		expect(res.status).toBe(202);
@@ -263,6 +236,57 @@ describe("delivery through the queue", () => {
 	});
 });
 
+describe("configuration errors hold conversions back", () => {
+	it("a missing sign_key: nothing is sent, the conversion waits with the reason", async ({ expect }) => {
+		const row = await storeUnqueued({ advertiser_id: "99999" });
+		const steps = await deliverBatch(env, [row.id]);
+		expect(steps.get(row.id)).toMatchObject({ action: "later", reason: "CONFIG_SIGN_KEY_MISSING" });
+		const view = await getConversionJson(row.id);
+		expect(view).toMatchObject({
+			status: "pending",
+			attempts: 0,
+			fail_code: "CONFIG_SIGN_KEY_MISSING",
+			fail_reason: "SIGN_KEYS has no sign_key for advertiser 99999",
+		});
+		expect((await fakeReports(row.appid)).requests).toBe(0);
+	});
+
+	it("malformed SIGN_KEYS: every conversion waits, none fails, and they go out once it is fixed", async ({
+		expect,
+	}) => {
+		const row = await storeUnqueued();
+		const broken = { ...env, SIGN_KEYS: "{not json" };
+		for (let i = 0; i < 3; i++) {
+			const steps = await deliverBatch(broken, [row.id]);
+			expect(steps.get(row.id)).toMatchObject({ action: "later", reason: "configuration error" });
+		}
+		expect(await getConversion(env.LEDGER, row.id)).toMatchObject({
+			status: "pending",
+			attempts: 0,
+			fail_code: "CONFIG_ERROR",
+			fail_reason: "SIGN_KEYS is not valid JSON",
+		});
+		// Fixed (the real env): it is due, and the next step delivers it.
+		await env.LEDGER.prepare("UPDATE conversions SET next_attempt_at = 0 WHERE id = ?1").bind(row.id).run();
+		const steps = await deliverBatch(env, [row.id]);
+		expect(steps.get(row.id)).toMatchObject({ action: "ack", reason: "delivered" });
+	});
+
+	it("a configuration error never reaches the dead-letter queue: waiting is a new message", async ({
+		expect,
+	}) => {
+		const row = await storeUnqueued();
+		const batch = createMessageBatch("txad-conversions", [
+			{ id: "msg-0", timestamp: new Date(), attempts: 19, body: { id: row.id } },
+		]);
+		const ctx = createExecutionContext();
+		await worker.queue(batch, { ...env, SIGN_KEYS: "[]" }, ctx);
+		const result = await getQueueResult(batch, ctx);
+		expect(result.explicitAcks).toEqual(["msg-0"]);
+		expect(result.retryMessages).toEqual([]);
+	});
+});
+
 function postRedeliver(id: string) {
 	return SELF.fetch(`https://relay.test/conversions/${id}/redeliver`, {
 		method: "POST",
@@ -271,17 +295,16 @@ function postRedeliver(id: string) {
 }
 
 describe("consumer exactly-once", () => {
-	it("sends once when the same message arrives twice in one batch and again later", async ({ expect }) => {
+	it("sends once when the same message arrives three times in one batch and again later", async ({
+		expect,
+	}) => {
 		const row = await storeUnqueued();
 		const first = await runBatch("txad-conversions", [{ id: row.id }, { id: row.id }, { id: row.id }]);
-		// One message wins the lease and acks; the others find it leased and come back later.
-		expect(first.explicitAcks.length + first.retryMessages.length).toBe(3);
-		expect(first.explicitAcks.length).toBeGreaterThanOrEqual(1);
+		expect(first.explicitAcks.sort()).toEqual(["msg-0", "msg-1", "msg-2"]);
 		const again = await runBatch("txad-conversions", [{ id: row.id }]);
 		expect(again.explicitAcks).toEqual(["msg-0"]);
 		expect((await fakeReports(row.appid)).accepted).toHaveLength(1);
-		const stored = await getConversion(env, row.id);
-		expect(stored).toMatchObject({ status: "delivered", attempts: 1 });
+		expect(await getConversion(env.LEDGER, row.id)).toMatchObject({ status: "delivered", attempts: 1 });
 	});
 
 	it("acks malformed messages and unknown ids", async ({ expect }) => {
@@ -307,7 +330,27 @@ describe("consumer exactly-once", () => {
 		expect(view.attempt_log.map((a) => a.outcome)).toEqual(["abandoned", "delivered"]);
 	});
 
-	it("leaves a live lease alone and retries after it", async ({ expect }) => {
+	it("with FORM_RESEND_UNCERTAIN=false, fails an abandoned form report instead of sending it again", async ({
+		expect,
+	}) => {
+		const row = await storeUnqueued();
+		await env.LEDGER.batch([
+			env.LEDGER.prepare(
+				"UPDATE conversions SET status = 'sending', attempts = 1, lease_token = 'dead', lease_until = ?2 WHERE id = ?1",
+			).bind(row.id, Date.now() - 1000),
+			env.LEDGER.prepare(
+				"INSERT INTO delivery_attempts (conversion_id, attempt, upstream, started_at, outcome) VALUES (?1, 1, 'gdt-form-v1', 0, 'in_flight')",
+			).bind(row.id),
+		]);
+		await deliverBatch({ ...env, FORM_RESEND_UNCERTAIN: "false" }, [row.id]);
+		expect(await getConversion(env.LEDGER, row.id)).toMatchObject({
+			status: "failed",
+			fail_code: "OUTCOME_UNKNOWN",
+		});
+		expect((await fakeReports(row.appid)).requests).toBe(0);
+	});
+
+	it("leaves a live lease alone and comes back after it", async ({ expect }) => {
 		const row = await storeUnqueued();
 		await env.LEDGER.prepare(
 			"UPDATE conversions SET status = 'sending', attempts = 1, lease_token = 'live', lease_until = ?2 WHERE id = ?1",
@@ -315,12 +358,12 @@ describe("consumer exactly-once", () => {
 			.bind(row.id, Date.now() + 20_000)
 			.run();
 		const result = await runBatch("txad-conversions", [{ id: row.id }]);
-		expect(result.explicitAcks).toEqual([]);
-		expect(result.retryMessages).toHaveLength(1);
-		// getQueueResult does not report delays; the step itself does.
-		const step = await deliverConversion(env, row.id);
-		expect(step).toMatchObject({ action: "retry", reason: "leased elsewhere" });
-		expect(step.action === "retry" && step.delaySeconds).toBeGreaterThanOrEqual(20);
+		// Acked: a new message, delayed past the lease, carries it.
+		expect(result.explicitAcks).toEqual(["msg-0"]);
+		const steps = await deliverBatch(env, [row.id]);
+		const step = steps.get(row.id);
+		expect(step).toMatchObject({ action: "later", reason: "leased elsewhere" });
+		expect(step?.action === "later" && step.delaySeconds).toBeGreaterThanOrEqual(20);
 		expect((await fakeReports(row.appid)).requests).toBe(0);
 	});
 
@@ -330,21 +373,57 @@ describe("consumer exactly-once", () => {
 		await runBatch("txad-conversions", [{ id: done.id }]);
 		const result = await runBatch("txad-conversions-dlq", [{ id: idle.id }, { id: done.id }]);
 		expect(result.explicitAcks.sort()).toEqual(["msg-0", "msg-1"]);
-		expect(await getConversion(env, idle.id)).toMatchObject({ status: "failed", fail_code: "DEAD_LETTERED" });
-		expect(await getConversion(env, done.id)).toMatchObject({ status: "delivered" });
+		expect(await getConversion(env.LEDGER, idle.id)).toMatchObject({
+			status: "failed",
+			fail_code: "DEAD_LETTERED",
+		});
+		expect(await getConversion(env.LEDGER, done.id)).toMatchObject({ status: "delivered" });
 	});
 });
 
-describe("sweeper", () => {
+describe("sweep", () => {
 	it("re-enqueues a pending conversion whose message never made it", async ({ expect }) => {
 		const row = await storeUnqueued();
 		await env.LEDGER.prepare("UPDATE conversions SET created_at = 0, next_attempt_at = 0 WHERE id = ?1")
 			.bind(row.id)
 			.run();
-		const swept = await sweepStalled(env);
-		expect(swept).toContain(row.id);
+		const report = await sweep(env);
+		expect(report.requeued).toContain(row.id);
 		const [final] = await waitForTerminal([row.id]);
 		expect(final?.status).toBe("delivered");
 		expect((await fakeReports(row.appid)).accepted).toHaveLength(1);
+	});
+
+	it("catches up within the configured grace after a kill", async ({ expect }) => {
+		// Pending for 11 s with no message (lost with a killed local queue): past the 10 s default.
+		const row = await storeUnqueued();
+		const now = Date.now();
+		await env.LEDGER.prepare("UPDATE conversions SET next_attempt_at = ?2 WHERE id = ?1")
+			.bind(row.id, now - 11_000)
+			.run();
+		expect((await sweep({ ...env, SWEEP_GRACE_SECONDS: "60" }, now)).requeued).not.toContain(row.id);
+		expect((await sweep(env, now)).requeued).toContain(row.id);
+		await waitForTerminal([row.id]);
+	});
+
+	it("purges clicks too old to be attributed to anything", async ({ expect }) => {
+		const old = unique("old-clk");
+		await env.LEDGER.prepare(
+			"INSERT INTO clicks (click_id, muid, click_time, appid, advertiser_id, app_type, non_device, received_at) VALUES (?1, ?2, ?3, '1', '1', 'android', 0, 0)",
+		)
+			.bind(old, IMEI_MUID, nowSeconds() - 15 * 86_400)
+			.run();
+		const recent = unique("recent-clk");
+		await env.LEDGER.prepare(
+			"INSERT INTO clicks (click_id, muid, click_time, appid, advertiser_id, app_type, non_device, received_at) VALUES (?1, ?2, ?3, '1', '1', 'android', 0, 0)",
+		)
+			.bind(recent, IMEI_MUID, nowSeconds() - 13 * 86_400)
+			.run();
+		const report = await sweep(env);
+		expect(report.clicksPurged).toBeGreaterThanOrEqual(1);
+		const left = await env.LEDGER.prepare("SELECT click_id FROM clicks WHERE click_id IN (?1, ?2)")
+			.bind(old, recent)
+			.all();
+		expect(left.results).toEqual([{ click_id: recent }]);
 	});
 });

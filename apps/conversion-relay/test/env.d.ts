@@ -9,6 +9,8 @@ declare global {
 		interface Env {
 			TEST_MIGRATIONS: D1Migration[];
 			FAKE_TENCENT: Fetcher;
+			TEST_TIGHT_LIMITER: RateLimit;
+			MIGRATION_DB: D1Database;
 		}
 	}
 }

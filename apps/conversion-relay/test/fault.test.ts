@@ -15,6 +15,7 @@ import {
 	conversionBody,
 	fakeReports,
 	freshAppid,
+	nowSeconds,
 	postConversion,
 	sendClick,
 	unique,
@@ -34,7 +35,7 @@ it("delivers every accepted conversion exactly once or fails it with a reason", 
 	const replay = `replay with seed ${seed}`;
 
 	// A click every other second: conversion i attributes to the click at or before its time.
-	const baseTime = 1_700_000_000;
+	const baseTime = nowSeconds() - 1000;
 	const clickIds = new Map<number, string>();
 	for (let i = 0; i < CONVERSIONS; i += 2) {
 		const clickId = unique("clk");

@@ -1,200 +1,633 @@
 /**
- * The queue consumer: delivers each conversion at most once per lease and records every attempt.
+ * The queue consumer: delivers a batch of conversions, sharing upstream calls where the format
+ * allows, and records one attempt per conversion.
  *
- * Exactly-once rests on the ledger, not the queue (which delivers at least once): a message
- * only names a conversion; the consumer claims it with a conditional UPDATE (pending →
- * sending under a fresh lease token), sends, and moves it on (→ delivered | failed | pending)
- * only while it still holds that token. A repeated message finds the conversion terminal or
- * leased and sends nothing.
+ * One step over a batch: read the conversions; route each (format, endpoint, account); serialize
+ * and split into calls (≤ 50 actions, ≤ 50 KB); get each account's token; take calls from each
+ * account's per-minute limit; claim the conversions (pending → sending under a lease, one
+ * `in_flight` attempt each); send the calls concurrently, each exchange bounded as a whole; read
+ * every answer per conversion; record and move each conversion while the lease is still ours.
+ *
+ * Exactly-once rests on the ledger, not the queue (which delivers at least once). What waits —
+ * a retry, a rate limit, a configuration error — goes back as a new delayed message and the old
+ * one is acked, so waiting never uses up the queue's max_retries; only a consumer that keeps
+ * crashing reaches the dead-letter queue.
  * @module
  */
-import { deliveryConfig, lookupSignKey } from "../config.ts";
 import {
 	type AttemptResult,
-	claimConversion,
+	type ConversionRow,
+	claimConversions,
+	deferConversions,
 	failIfIdle,
-	finishAttempt,
-	getClick,
+	finishAttempts,
 	getConversion,
+	markEnqueued,
+	readConversions,
 	type Transition,
 } from "../ledger.ts";
-import { isConversionMessage } from "../queue.ts";
+import { describeError, log, redact } from "../log.ts";
+import { enqueueConversions, isConversionMessage } from "../queue.ts";
+import { blockAccount, quotaResumesAt, takeCalls } from "../rate-limit.ts";
+import { accountSettings, type Settings, trySettings } from "../settings.ts";
+import { type AccessToken, CONFIG_RETRY_MS, getAccessToken } from "../tokens/access.ts";
 import { retryDelaySeconds } from "./backoff.ts";
-import { UPSTREAM_FORMATS } from "./formats.ts";
-import type { DeliveryOutcome } from "./types.ts";
+import { exchange } from "./exchange.ts";
+import { upstreamFormat } from "./formats.ts";
+import { planCalls, utf8Bytes } from "./plan.ts";
+import type { CallAuth, CallOutcome, ItemOutcome, Route, UpstreamFormat } from "./types.ts";
 
-/** A lease outlives the request timeout by this much, so only a dead consumer loses one. */
-export const LEASE_MARGIN_MS = 30_000;
+/** A lease outlives the longest step (send, refresh the token, send again) by this much. */
+export const LEASE_MARGIN_MS = 15_000;
+/** A pending conversion whose retry is due within this is sent now. */
+const DUE_TOLERANCE_MS = 5000;
 
-/** What to do with the message after one delivery step. */
-export type MessageAction =
+/** What to do with a conversion's message after one step. */
+export type Step =
 	| { action: "ack"; reason: string }
-	| { action: "retry"; delaySeconds: number; reason: string };
+	| { action: "later"; delaySeconds: number; reason: string };
 
-async function send(
-	request: Request,
-	timeoutMs: number,
-): Promise<{ response: Response } | { error: DeliveryOutcome }> {
-	try {
-		return { response: await fetch(request, { signal: AbortSignal.timeout(timeoutMs) }) };
-	} catch (e) {
-		const timeout = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
-		return {
-			error: {
-				kind: "retry",
-				code: timeout ? "TIMEOUT" : "NETWORK_ERROR",
-				detail: timeout
-					? `no answer within ${timeoutMs} ms`
-					: String(e instanceof Error ? e.message : e).slice(0, 200),
-				httpStatus: null,
-				ret: null,
-				msg: null,
-			},
-		};
-	}
+/**
+ * How long a lease lasts: three exchanges (send, token refresh, send again) plus a margin.
+ * @param settings - the parsed settings
+ * @returns milliseconds
+ */
+export function leaseMsFor(settings: Settings): number {
+	return 3 * settings.timeoutMs + LEASE_MARGIN_MS;
+}
+
+/** Conversions of one route, split into calls. */
+interface RouteGroup {
+	format: UpstreamFormat;
+	route: Route;
+	rows: ConversionRow[];
+	items: string[];
+}
+
+/** One planned call. */
+interface PlannedCall {
+	format: UpstreamFormat;
+	route: Route;
+	rows: ConversionRow[];
+	items: string[];
+}
+
+/** Per-conversion outcome of a step, before it is written. */
+interface Finished {
+	row: ConversionRow;
+	outcome: ItemOutcome;
+	call: {
+		outcome: CallOutcome | null;
+		callId: string | null;
+		priorCallId: string | null;
+		durationMs: number;
+		size: number;
+		/** The token was refused twice (or cannot be refreshed): hold the conversion back as a configuration error. */
+		tokenWait: { code: string; detail: string } | null;
+	};
+}
+
+const seconds = (ms: number) => Math.max(0, Math.ceil(ms / 1000));
+
+function newNonce(): string {
+	// docs/conversion/marketing-api-v3.md "Auth values": ≤ 32 characters, unique per request.
+	return crypto.randomUUID().replaceAll("-", "");
 }
 
 /**
- * Runs one delivery step for a conversion: claim, send, record, move.
- * @param env - the Worker's bindings
- * @param id - conversion id
- * @returns whether to ack the message or retry it after a delay
+ * Runs one delivery step for a batch of conversion ids.
+ * @param env - the Worker's env
+ * @param idList - conversion ids from the batch's messages (repeats are fine)
+ * @param now - milliseconds
+ * @returns what to do with each id's message
  */
-export async function deliverConversion(env: Env, id: string): Promise<MessageAction> {
-	const config = deliveryConfig(env);
-	const token = crypto.randomUUID();
-	const leaseMs = config.timeoutMs + LEASE_MARGIN_MS;
-	const row = await claimConversion(env, id, token, Date.now(), leaseMs);
-	if (row === null) {
-		const current = await getConversion(env, id);
-		if (current === null) return { action: "ack", reason: "unknown conversion" };
-		if (current.status === "delivered" || current.status === "failed") {
-			return { action: "ack", reason: `already ${current.status}` };
-		}
-		// Someone else holds the lease: come back when it ends; by then it is terminal or free.
-		const waitMs = Math.max((current.lease_until ?? 0) - Date.now(), 0);
-		return { action: "retry", delaySeconds: Math.ceil(waitMs / 1000) + 1, reason: "leased elsewhere" };
-	}
-
-	const started = Date.now();
-	const format = UPSTREAM_FORMATS[row.upstream];
-	let outcome: DeliveryOutcome;
-	if (format === undefined) {
-		outcome = {
-			kind: "failed",
-			code: "UNKNOWN_UPSTREAM",
-			detail: `no upstream format ${row.upstream}`,
-			httpStatus: null,
-			ret: null,
-			msg: null,
-		};
-	} else {
-		const click = format.needsClick && row.click_id !== null ? await getClick(env, row.click_id) : null;
-		const prepared = format.prepare(row, {
-			baseUrl: config.baseUrl,
-			secret: (_name, advertiserId) => lookupSignKey(env, advertiserId),
-			click,
-		});
-		if (prepared.kind === "failed") {
-			outcome = { ...prepared, kind: "failed", httpStatus: null, ret: null, msg: null };
-		} else {
-			const sent = await send(prepared.request, config.timeoutMs);
-			outcome = "error" in sent ? sent.error : await format.interpret(sent.response);
-		}
-	}
-	const finished = Date.now();
-
-	let transition: Transition;
-	let action: MessageAction;
-	if (outcome.kind === "delivered") {
-		transition = { to: "delivered" };
-		action = { action: "ack", reason: "delivered" };
-	} else if (outcome.kind === "failed") {
-		transition = { to: "failed", failCode: outcome.code, failReason: outcome.detail };
-		action = { action: "ack", reason: `failed: ${outcome.code}` };
-	} else if (row.attempts - row.budget_base >= config.maxAttempts) {
-		transition = {
-			to: "failed",
-			failCode: "RETRIES_EXHAUSTED",
-			failReason: `${row.attempts - row.budget_base} attempts; last: ${outcome.code} ${outcome.detail}`.slice(
-				0,
-				500,
-			),
-		};
-		action = { action: "ack", reason: "retries exhausted" };
-	} else {
-		const delaySeconds = retryDelaySeconds(
-			row.attempts - row.budget_base,
-			config.retryBaseSeconds,
-			config.retryMaxSeconds,
+export async function deliverBatch(
+	env: Env,
+	idList: readonly string[],
+	now = Date.now(),
+): Promise<Map<string, Step>> {
+	const db = env.LEDGER;
+	const steps = new Map<string, Step>();
+	const unique = [...new Set(idList)];
+	const loaded = trySettings(env);
+	if (!loaded.ok) {
+		// Nothing can be routed; the conversions wait, their state untouched except the reason.
+		await deferConversions(
+			db,
+			unique,
+			{ nextAttemptAt: now + CONFIG_RETRY_MS, code: "CONFIG_ERROR", reason: loaded.error.message },
+			now,
 		);
-		transition = { to: "pending", nextAttemptAt: finished + delaySeconds * 1000 };
-		action = { action: "retry", delaySeconds, reason: outcome.code };
+		log("error", "settings_invalid", { field: loaded.error.field, message: loaded.error.message });
+		for (const id of unique) {
+			steps.set(id, {
+				action: "later",
+				delaySeconds: seconds(CONFIG_RETRY_MS),
+				reason: "configuration error",
+			});
+		}
+		return steps;
+	}
+	const settings = loaded.settings;
+	const rows = await readConversions(db, unique);
+
+	const candidates: ConversionRow[] = [];
+	for (const id of unique) {
+		const row = rows.get(id);
+		if (row === undefined) steps.set(id, { action: "ack", reason: "unknown conversion" });
+		else if (row.status === "delivered" || row.status === "failed" || row.status === "unattributed") {
+			steps.set(id, { action: "ack", reason: `already ${row.status}` });
+		} else if (row.status === "waiting_click") {
+			// A late click or the end of the hold moves it on; neither needs this message.
+			steps.set(id, { action: "ack", reason: "waiting for a click" });
+		} else if (row.status === "sending" && (row.lease_until ?? 0) >= now) {
+			steps.set(id, {
+				action: "later",
+				delaySeconds: seconds((row.lease_until ?? now) - now) + 1,
+				reason: "leased elsewhere",
+			});
+		} else if (row.status === "pending" && (row.next_attempt_at ?? 0) - now > DUE_TOLERANCE_MS) {
+			steps.set(id, {
+				action: "later",
+				delaySeconds: seconds((row.next_attempt_at ?? now) - now),
+				reason: "not due yet",
+			});
+		} else candidates.push(row);
 	}
 
-	const result: AttemptResult =
-		outcome.kind === "delivered"
-			? {
-					outcome: "delivered",
-					durationMs: finished - started,
-					httpStatus: outcome.httpStatus,
-					tencentRet: outcome.ret,
-					tencentMsg: outcome.msg,
-					code: null,
-					detail: null,
-				}
-			: {
-					outcome: outcome.kind,
-					durationMs: finished - started,
-					httpStatus: outcome.httpStatus,
-					tencentRet: outcome.ret,
-					tencentMsg: outcome.msg,
-					code: outcome.code,
-					detail: outcome.detail,
-				};
-	const moved = await finishAttempt(env, row, token, result, transition, finished);
-	if (!moved) {
-		// Our lease expired mid-request and another consumer took over; it owns the outcome now.
-		console.warn("lease lost before recording the outcome", id);
-		return { action: "ack", reason: "lease lost" };
+	// Route and serialize.
+	const groups = new Map<string, RouteGroup>();
+	const configWaits = new Map<string, { ids: string[]; code: string; detail: string }>();
+	const finalFailures: { row: ConversionRow; code: string; detail: string }[] = [];
+	for (const row of candidates) {
+		const format = upstreamFormat(row.upstream);
+		if (format === undefined) {
+			finalFailures.push({ row, code: "UNKNOWN_UPSTREAM", detail: `no upstream format ${row.upstream}` });
+			continue;
+		}
+		const route = format.route(row, settings);
+		if (route.kind === "failed") finalFailures.push({ row, code: route.code, detail: route.detail });
+		else if (route.kind === "config") {
+			const key = `${route.code}\u0000${route.detail}`;
+			const wait = configWaits.get(key) ?? { ids: [], code: route.code, detail: route.detail };
+			wait.ids.push(row.id);
+			configWaits.set(key, wait);
+		} else {
+			const group = groups.get(route.key) ?? { format, route, rows: [], items: [] };
+			group.rows.push(row);
+			group.items.push(await format.encode(row, settings));
+			groups.set(route.key, group);
+		}
 	}
-	return action;
-}
 
-/**
- * Handles a batch from the conversions queue: each message is one delivery step, run
- * concurrently, acked or retried explicitly with backoff.
- * @param batch - the batch
- * @param env - the Worker's bindings
- */
-export async function consumeConversions(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-	await Promise.all(
-		batch.messages.map(async (message) => {
-			if (!isConversionMessage(message.body)) {
-				console.error("dropping malformed message", message.id);
-				message.ack();
+	// Split into calls.
+	let calls: PlannedCall[] = [];
+	for (const group of groups.values()) {
+		const maxCount =
+			group.format.maxPerCall === 1 ? 1 : Math.min(group.format.maxPerCall, settings.maxActionsPerCall);
+		const envelope = utf8Bytes(group.format.body(group.route, []));
+		const plan = planCalls(group.items.map(utf8Bytes), maxCount, group.format.maxBodyBytes, envelope);
+		for (const indexes of plan) {
+			calls.push({
+				format: group.format,
+				route: group.route,
+				rows: indexes.map((i) => group.rows[i] as ConversionRow),
+				items: indexes.map((i) => group.items[i] as string),
+			});
+		}
+	}
+
+	// Tokens, one lookup per account.
+	const tokens = new Map<string, AccessToken>();
+	for (const call of calls) {
+		if (!call.format.needsToken || tokens.has(call.route.accountId)) continue;
+		tokens.set(call.route.accountId, await getAccessToken(db, settings, call.route.accountId, now));
+	}
+	const tokenWaits: { ids: string[]; wait: Extract<AccessToken, { kind: "wait" }> }[] = [];
+	calls = calls.filter((call) => {
+		const token = call.format.needsToken ? tokens.get(call.route.accountId) : undefined;
+		if (token?.kind !== "wait") return true;
+		tokenWaits.push({ ids: call.rows.map((r) => r.id), wait: token });
+		return false;
+	});
+
+	// The per-account limit: ask for every planned call, send what is granted.
+	const rateWaits: { ids: string[]; retryAt: number }[] = [];
+	const byAccount = new Map<string, PlannedCall[]>();
+	for (const call of calls) {
+		if (!call.format.rateLimited) continue;
+		const list = byAccount.get(call.route.accountId) ?? [];
+		list.push(call);
+		byAccount.set(call.route.accountId, list);
+	}
+	const refused = new Set<PlannedCall>();
+	for (const [accountId, list] of byAccount) {
+		const limit = accountSettings(settings, accountId).callsPerMinute;
+		const grant = await takeCalls(db, accountId, list.length, limit, now);
+		for (const call of list.slice(grant.granted)) {
+			refused.add(call);
+			rateWaits.push({ ids: call.rows.map((r) => r.id), retryAt: grant.retryAt });
+		}
+	}
+	calls = calls.filter((call) => !refused.has(call));
+
+	for (const wait of configWaits.values()) {
+		await deferConversions(
+			db,
+			wait.ids,
+			{ nextAttemptAt: now + CONFIG_RETRY_MS, code: wait.code, reason: wait.detail },
+			now,
+		);
+		log("warn", "delivery_waits_for_configuration", {
+			code: wait.code,
+			detail: wait.detail,
+			conversions: wait.ids.length,
+		});
+		for (const id of wait.ids) {
+			steps.set(id, { action: "later", delaySeconds: seconds(CONFIG_RETRY_MS), reason: wait.code });
+		}
+	}
+	for (const { ids, wait } of tokenWaits) {
+		await deferConversions(
+			db,
+			ids,
+			{ nextAttemptAt: now + wait.retryMs, code: wait.code, reason: wait.detail },
+			now,
+		);
+		for (const id of ids)
+			steps.set(id, { action: "later", delaySeconds: seconds(wait.retryMs), reason: wait.code });
+	}
+	for (const { ids, retryAt } of rateWaits) {
+		await deferConversions(
+			db,
+			ids,
+			{
+				nextAttemptAt: retryAt,
+				code: "RATE_LIMITED",
+				reason: "the account's calls for this minute are used up",
+			},
+			now,
+		);
+		for (const id of ids)
+			steps.set(id, { action: "later", delaySeconds: seconds(retryAt - now), reason: "rate limited" });
+	}
+
+	// Claim what will be sent or failed.
+	const toClaim = [...calls.flatMap((c) => c.rows), ...finalFailures.map((f) => f.row)].map((r) => r.id);
+	const lease = crypto.randomUUID();
+	const leaseMs = leaseMsFor(settings);
+	const claimed = await claimConversions(db, toClaim, lease, now, leaseMs);
+	const claimedRows = new Map(claimed.rows.map((r) => [r.id, r]));
+	for (const id of toClaim) {
+		if (!claimedRows.has(id))
+			steps.set(id, { action: "later", delaySeconds: seconds(leaseMs) + 1, reason: "claimed elsewhere" });
+	}
+
+	const finished: Finished[] = [];
+	const noCall = { outcome: null, callId: null, priorCallId: null, durationMs: 0, size: 0, tokenWait: null };
+	for (const failure of finalFailures) {
+		const row = claimedRows.get(failure.row.id);
+		if (row !== undefined)
+			finished.push({
+				row,
+				outcome: { kind: "failed", code: failure.code, detail: failure.detail },
+				call: noCall,
+			});
+	}
+	const toSend: PlannedCall[] = [];
+	for (const call of calls) {
+		const kept: ConversionRow[] = [];
+		const items: string[] = [];
+		call.rows.forEach((r, i) => {
+			const row = claimedRows.get(r.id);
+			if (row === undefined) return;
+			// docs/conversion/form-api.md gives a report no id of its own: when the last attempt's
+			// outcome is unknown, FORM_RESEND_UNCERTAIN=false fails it instead of risking a double.
+			if (
+				call.format.name === "gdt-form-v1" &&
+				!settings.formResendUncertain &&
+				claimed.abandoned.has(row.id)
+			) {
+				finished.push({
+					row,
+					outcome: {
+						kind: "failed",
+						code: "OUTCOME_UNKNOWN",
+						detail:
+							"the previous attempt was cut short; Tencent may have recorded it (FORM_RESEND_UNCERTAIN=false)",
+					},
+					call: noCall,
+				});
 				return;
 			}
-			try {
-				const step = await deliverConversion(env, message.body.id);
-				if (step.action === "ack") message.ack();
-				else message.retry({ delaySeconds: step.delaySeconds });
-			} catch (e) {
-				// The ledger or config failed us; the conversion stays pending (or its lease runs
-				// out) and this message comes back.
-				console.error("delivery step failed", message.body.id, e);
-				message.retry({ delaySeconds: Math.min(2 ** Math.min(message.attempts, 10), 600) });
+			kept.push(row);
+			items.push(call.items[i] as string);
+		});
+		if (kept.length > 0) toSend.push({ ...call, rows: kept, items });
+	}
+
+	const sent = await Promise.all(toSend.map((call) => sendCall(db, settings, call, tokens)));
+	for (const list of sent) finished.push(...list);
+
+	// Quota signals hold the account back for every isolate.
+	const blocked = new Map<string, string>();
+	for (const f of finished) {
+		const hint = f.call.outcome?.quota;
+		if (hint != null) blocked.set(`${f.row.advertiser_id}\u0000${hint}`, hint);
+	}
+	for (const [key, hint] of blocked) {
+		await blockAccount(
+			db,
+			key.split("\u0000")[0] as string,
+			hint as "second" | "minute" | "day" | "frequent",
+			Date.now(),
+		);
+	}
+
+	await record(db, settings, lease, finished, steps);
+	return steps;
+}
+
+async function sendCall(
+	db: D1Database,
+	settings: Settings,
+	call: PlannedCall,
+	tokens: Map<string, AccessToken>,
+): Promise<Finished[]> {
+	const started = Date.now();
+	let token = call.format.needsToken ? tokens.get(call.route.accountId) : undefined;
+	const body = call.format.body(call.route, call.items);
+	const size = call.rows.length;
+	const attempt = async (t: AccessToken | undefined) => {
+		const nonce = newNonce();
+		const auth: CallAuth | null =
+			t?.kind === "token"
+				? { accessToken: t.accessToken, timestamp: Math.floor(Date.now() / 1000), nonce }
+				: null;
+		const result = await exchange(call.format.request(call.route, body, auth, settings), settings.timeoutMs);
+		return { nonce: call.format.needsToken ? nonce : null, result };
+	};
+	let sentOnce = await attempt(token);
+	let priorCallId: string | null = null;
+	let outcome = outcomeOf(call, sentOnce.result, settings);
+	let tokenWait: Finished["call"]["tokenWait"] = null;
+	if (outcome?.authRejected && token?.kind === "token") {
+		// docs/conversion/marketing-api-v3.md "Retry advice": refresh the token first, then retry once.
+		const renewed = await getAccessToken(db, settings, call.route.accountId, Date.now(), token.generation);
+		if (renewed.kind === "token") {
+			tokens.set(call.route.accountId, renewed);
+			token = renewed;
+			priorCallId = sentOnce.nonce;
+			sentOnce = await attempt(token);
+			outcome = outcomeOf(call, sentOnce.result, settings);
+			if (outcome?.authRejected) {
+				tokenWait = {
+					code: "CONFIG_TOKEN_REJECTED",
+					detail: `Tencent refused the freshly refreshed token of account ${call.route.accountId}`,
+				};
 			}
-		}),
-	);
+		} else tokenWait = { code: renewed.code, detail: renewed.detail };
+	}
+	const durationMs = Date.now() - started;
+	const items: ItemOutcome[] =
+		outcome === null ? transportOutcomes(sentOnce.result, size, settings) : outcome.items;
+	return call.rows.map((row, i) => ({
+		row,
+		outcome: items[i] ?? {
+			kind: "retry",
+			code: "NO_OUTCOME",
+			detail: "the answer did not cover this conversion",
+		},
+		call: { outcome, callId: sentOnce.nonce, priorCallId, durationMs, size, tokenWait },
+	}));
+}
+
+function outcomeOf(
+	call: PlannedCall,
+	result: Awaited<ReturnType<typeof exchange>>,
+	_settings: Settings,
+): CallOutcome | null {
+	return result.kind === "answer" ? call.format.interpret(result.answer, call.rows.length) : null;
+}
+
+function transportOutcomes(
+	result: Awaited<ReturnType<typeof exchange>>,
+	count: number,
+	settings: Settings,
+): ItemOutcome[] {
+	let outcome: ItemOutcome;
+	switch (result.kind) {
+		case "timeout":
+			outcome = {
+				kind: "unknown",
+				code: "TIMEOUT",
+				detail:
+					result.phase === "head"
+						? `no answer within ${settings.timeoutMs} ms`
+						: `the answer's body did not arrive within ${settings.timeoutMs} ms`,
+			};
+			break;
+		case "network":
+			outcome = { kind: "retry", code: "NETWORK_ERROR", detail: result.detail };
+			break;
+		case "too_large":
+			outcome = {
+				kind: "retry",
+				code: "UNREADABLE_RESPONSE",
+				detail: `HTTP ${result.status} with an oversized body`,
+			};
+			break;
+		case "answer":
+			throw new Error("an answer has an outcome");
+	}
+	return Array.from({ length: count }, () => outcome);
+}
+
+/** Decides each conversion's transition, writes them in groups, and fills in the steps. */
+async function record(
+	db: D1Database,
+	settings: Settings,
+	lease: string,
+	finished: readonly Finished[],
+	steps: Map<string, Step>,
+): Promise<void> {
+	const now = Date.now();
+	const groups = new Map<
+		string,
+		{ ids: string[]; result: AttemptResult; transition: Transition; step: Step }
+	>();
+	for (const f of finished) {
+		const { result, transition, step } = decide(settings, f, now);
+		const key = JSON.stringify([result, transition, step]);
+		const group = groups.get(key) ?? { ids: [], result, transition, step };
+		group.ids.push(f.row.id);
+		groups.set(key, group);
+	}
+	for (const group of groups.values()) {
+		const moved = new Set(await finishAttempts(db, group.ids, lease, group.result, group.transition, now));
+		for (const id of group.ids) {
+			if (moved.has(id)) steps.set(id, group.step);
+			else {
+				// Our lease expired mid-request and another consumer took over; it owns the outcome now.
+				log("warn", "lease_lost", { conversion_id: id });
+				steps.set(id, { action: "ack", reason: "lease lost" });
+			}
+		}
+	}
+}
+
+function decide(
+	settings: Settings,
+	f: Finished,
+	now: number,
+): { result: AttemptResult; transition: Transition; step: Step } {
+	const { row, outcome, call } = f;
+	const answer = call.outcome;
+	const base = {
+		durationMs: call.durationMs,
+		httpStatus: answer?.httpStatus ?? null,
+		tencentRet: answer?.ret ?? null,
+		tencentMsg: answer?.msg === null || answer?.msg === undefined ? null : redact(answer.msg).slice(0, 300),
+		callId: call.callId,
+		priorCallId: call.priorCallId,
+		traceId: answer?.traceId ?? null,
+		actionsInCall: call.size === 0 ? null : call.size,
+	};
+	if (call.tokenWait !== null) {
+		// Sent, and the token was refused: a configuration problem, never a failure.
+		return {
+			result: { ...base, outcome: "retry", code: call.tokenWait.code, detail: redact(call.tokenWait.detail) },
+			transition: {
+				to: "pending",
+				nextAttemptAt: now + CONFIG_RETRY_MS,
+				uncounted: true,
+				waitCode: call.tokenWait.code,
+			},
+			step: { action: "later", delaySeconds: seconds(CONFIG_RETRY_MS), reason: call.tokenWait.code },
+		};
+	}
+	if (outcome.kind === "delivered") {
+		return {
+			result: { ...base, outcome: "delivered", code: null, detail: null },
+			transition: { to: "delivered" },
+			step: { action: "ack", reason: "delivered" },
+		};
+	}
+	const detail = redact(outcome.detail).slice(0, 500);
+	if (outcome.kind === "failed") {
+		return {
+			result: { ...base, outcome: "failed", code: outcome.code, detail },
+			transition: { to: "failed", failCode: outcome.code, failReason: detail },
+			step: { action: "ack", reason: `failed: ${outcome.code}` },
+		};
+	}
+	const uncounted = outcome.kind === "retry" && outcome.uncounted === true;
+	const counted = row.attempts - row.budget_base - row.uncounted_attempts;
+	const result: AttemptResult = { ...base, outcome: outcome.kind, code: outcome.code, detail };
+	if (outcome.kind === "unknown" && row.upstream === "gdt-form-v1" && !settings.formResendUncertain) {
+		const reason = `${detail}; Tencent may have recorded it (FORM_RESEND_UNCERTAIN=false)`;
+		return {
+			result,
+			transition: { to: "failed", failCode: "OUTCOME_UNKNOWN", failReason: reason },
+			step: { action: "ack", reason: "outcome unknown" },
+		};
+	}
+	if (!uncounted && counted >= settings.maxAttempts) {
+		const unknownNote = outcome.kind === "unknown" ? " (outcome unknown: Tencent may have recorded it)" : "";
+		return {
+			result,
+			transition: {
+				to: "failed",
+				failCode: "RETRIES_EXHAUSTED",
+				failReason: `${counted} attempts; last: ${outcome.code} ${detail}${unknownNote}`.slice(0, 500),
+			},
+			step: { action: "ack", reason: "retries exhausted" },
+		};
+	}
+	let delayMs: number;
+	const hint = answer?.quota;
+	if (outcome.kind === "retry" && outcome.delayMs !== undefined) delayMs = outcome.delayMs;
+	else if (uncounted && hint != null) delayMs = quotaResumesAt(hint, now) - now;
+	else
+		delayMs =
+			retryDelaySeconds(Math.max(counted, 1), settings.retryBaseSeconds, settings.retryMaxSeconds) * 1000;
+	// Queues cap a delay at 12 hours; a longer wait comes back and is re-delayed ("not due yet").
+	const delaySeconds = Math.min(seconds(delayMs), 43_200);
+	return {
+		result,
+		transition: { to: "pending", nextAttemptAt: now + delayMs, uncounted },
+		step: { action: "later", delaySeconds, reason: outcome.code },
+	};
 }
 
 /**
- * Handles the dead-letter queue: a message lands there after the queue's max_retries, which
- * only happens when the consumer kept crashing. Its conversion, if still idle, is marked failed
- * with `DEAD_LETTERED` so it shows up in the ledger instead of vanishing.
+ * Handles a batch from the conversions queue: one delivery step over all its conversions. What
+ * has to wait is sent again as a new delayed message (grouped by delay) and its old message
+ * acked; if that send fails, the old message is retried with the delay instead.
  * @param batch - the batch
- * @param env - the Worker's bindings
+ * @param env - the Worker's env
+ */
+export async function consumeConversions(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+	const messages: Message<unknown>[] = [];
+	for (const message of batch.messages) {
+		if (isConversionMessage(message.body)) messages.push(message);
+		else {
+			log("error", "malformed_message_dropped", { message_id: message.id });
+			message.ack();
+		}
+	}
+	let steps: Map<string, Step>;
+	try {
+		steps = await deliverBatch(
+			env,
+			messages.map((m) => (m.body as { id: string }).id),
+		);
+	} catch (e) {
+		// The ledger failed us; the conversions stay pending (or their leases run out) and the
+		// messages come back.
+		log("error", "delivery_step_failed", { error: describeError(e), messages: messages.length });
+		for (const message of messages) {
+			message.retry({ delaySeconds: Math.min(2 ** Math.min(message.attempts, 10), 600) });
+		}
+		return;
+	}
+	const later = new Map<number, string[]>();
+	for (const [id, step] of steps) {
+		if (step.action !== "later") continue;
+		const list = later.get(step.delaySeconds) ?? [];
+		list.push(id);
+		later.set(step.delaySeconds, list);
+	}
+	const requeued = new Set<string>();
+	for (const [delaySeconds, ids] of later) {
+		try {
+			await enqueueConversions(env.CONVERSIONS, ids, delaySeconds);
+			for (const id of ids) requeued.add(id);
+		} catch (e) {
+			log("warn", "requeue_failed", { error: describeError(e), conversions: ids.length });
+		}
+	}
+	if (requeued.size > 0) {
+		await markEnqueued(env.LEDGER, [...requeued], Date.now()).catch((e) =>
+			log("warn", "mark_enqueued_failed", { error: describeError(e) }),
+		);
+	}
+	const handled = new Set<string>();
+	for (const message of messages) {
+		const id = (message.body as { id: string }).id;
+		const step = steps.get(id);
+		if (handled.has(id) || step === undefined || step.action === "ack" || requeued.has(id)) message.ack();
+		else message.retry({ delaySeconds: step.delaySeconds });
+		handled.add(id);
+	}
+}
+
+/**
+ * Handles the dead-letter queue: a message lands there after the queue's max_retries, which only
+ * happens when the consumer kept crashing. Its conversion, if still idle, is marked failed with
+ * `DEAD_LETTERED` so it shows up in the ledger instead of vanishing.
+ * @param batch - the batch
+ * @param env - the Worker's env
  */
 export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
 	await Promise.all(
@@ -206,20 +639,20 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
 			try {
 				const id = message.body.id;
 				const changed = await failIfIdle(
-					env,
+					env.LEDGER,
 					id,
 					"DEAD_LETTERED",
 					"the conversions queue gave up on this message (max_retries reached)",
 					Date.now(),
 				);
-				const row = changed ? null : await getConversion(env, id);
+				const row = changed ? null : await getConversion(env.LEDGER, id);
 				if (row !== null && row.status === "sending") {
 					message.retry({ delaySeconds: 60 });
 					return;
 				}
 				message.ack();
 			} catch (e) {
-				console.error("dead-letter step failed", e);
+				log("error", "dead_letter_step_failed", { error: describeError(e) });
 				message.retry({ delaySeconds: 60 });
 			}
 		}),

@@ -5,24 +5,24 @@
  * @module
  */
 import type { IRequest } from "itty-router";
+import { acceptConversion } from "../attribution.ts";
 import { requireBearer } from "../auth.ts";
-import { attributionWindowSeconds } from "../config.ts";
-import { DEFAULT_UPSTREAM } from "../delivery/formats.ts";
-import { MAX_BODY_BYTES, RelayError } from "../errors.ts";
+import { RelayError } from "../errors.ts";
 import {
 	type AttemptRow,
+	CONVERSION_STATUSES,
 	type ConversionRow,
 	type ConversionStatus,
-	findAttributableClick,
 	getConversion,
-	insertConversion,
 	listAttempts,
 	listConversions,
 	markEnqueued,
 	reopenFailed,
 } from "../ledger.ts";
+import { describeError, log } from "../log.ts";
 import { enqueueConversions } from "../queue.ts";
 import { parseConversionBody } from "../validate.ts";
+import { readJsonBody } from "./json-body.ts";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -44,14 +44,20 @@ export function conversionView(row: ConversionRow) {
 		advertiser_id: row.advertiser_id,
 		app_type: row.app_type,
 		conv_type: row.conv_type,
+		action_type: row.action_type,
+		custom_action: row.custom_action,
 		conv_time: row.conv_time,
 		client_ip: row.client_ip,
 		value: row.value,
+		user_id: JSON.parse(row.user_id) as Record<string, string>,
+		callback_url: row.callback_url,
 		upstream: row.upstream,
 		attempts: row.attempts,
 		tencent_ret: row.tencent_ret,
+		// On a pending conversion these say why it waits (a configuration error, a rate limit).
 		fail_code: row.fail_code,
 		fail_reason: row.fail_reason,
+		hold_until: row.status === "waiting_click" ? iso(row.hold_until) : null,
 		next_attempt_at: row.status === "pending" ? iso(row.next_attempt_at) : null,
 		created_at: iso(row.created_at),
 		updated_at: iso(row.updated_at),
@@ -71,23 +77,11 @@ function attemptView(a: AttemptRow) {
 		tencent_msg: a.tencent_msg,
 		code: a.code,
 		detail: a.detail,
+		call_id: a.call_id,
+		prior_call_id: a.prior_call_id,
+		trace_id: a.trace_id,
+		actions_in_call: a.actions_in_call,
 	};
-}
-
-async function readJson(request: Request): Promise<unknown> {
-	const declared = Number(request.headers.get("content-length") ?? "0");
-	if (declared > MAX_BODY_BYTES) {
-		throw new RelayError(413, "BODY_TOO_LARGE", `the body must be at most ${MAX_BODY_BYTES} bytes`);
-	}
-	const text = await request.text();
-	if (text.length > MAX_BODY_BYTES) {
-		throw new RelayError(413, "BODY_TOO_LARGE", `the body must be at most ${MAX_BODY_BYTES} bytes`);
-	}
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw new RelayError(400, "INVALID_JSON", "the body is not valid JSON");
-	}
 }
 
 /**
@@ -96,53 +90,35 @@ async function readJson(request: Request): Promise<unknown> {
  */
 async function enqueue(env: Env, id: string): Promise<boolean> {
 	try {
-		await enqueueConversions(env, [id]);
-		await markEnqueued(env, [id], Date.now());
+		await enqueueConversions(env.CONVERSIONS, [id]);
+		await markEnqueued(env.LEDGER, [id], Date.now());
 		return true;
 	} catch (e) {
-		console.error("enqueue failed; the sweeper will pick it up", id, e);
+		log("warn", "enqueue_failed", { conversion_id: id, error: describeError(e) });
 		return false;
 	}
 }
 
 /**
- * POST /conversions: validates, hashes the device, attributes to the latest click of that muid
- * and appid within the window, stores the conversion as pending and enqueues it.
+ * POST /conversions: validates, hashes the device, attributes to the latest eligible click,
+ * stores the conversion and enqueues it — or holds it for a late click (`waiting_click`).
  *
  * A repeated event_id with the same content returns the stored record (200, `duplicate: true`)
  * and never reports twice; the same event_id with different content is a 409.
  * @param request - the POST request
- * @param env - the Worker's bindings
+ * @param env - the Worker's env
  * @returns 202 with the new record, 200 with the existing one, or an error
  */
 export async function handleCreateConversion(request: IRequest, env: Env): Promise<Response> {
-	requireBearer(request, env);
-	const body = await readJson(request);
+	const settings = requireBearer(request, env);
+	const body = await readJsonBody(request);
 	const now = Date.now();
-	const input = parseConversionBody(body, Math.floor(now / 1000));
-	const windowSeconds = attributionWindowSeconds(env);
-	const click = await findAttributableClick(env, input.muid, input.appid, input.conv_time, windowSeconds);
-	const { row, created } = await insertConversion(
-		env,
-		{
-			id: crypto.randomUUID(),
-			event_id: input.event_id,
-			fingerprint: input.fingerprint,
-			appid: input.appid,
-			advertiser_id: input.advertiser_id,
-			app_type: input.app_type,
-			conv_type: input.conv_type,
-			conv_time: input.conv_time,
-			client_ip: input.client_ip,
-			value: input.value,
-			muid: input.muid,
-			device_kind: input.device_kind,
-			click_id: click?.click_id ?? null,
-			click_time: click?.click_time ?? null,
-			upstream: DEFAULT_UPSTREAM,
-		},
-		now,
-	);
+	const nowSeconds = Math.floor(now / 1000);
+	const input = parseConversionBody(body, {
+		nowSeconds,
+		oldestSeconds: nowSeconds - settings.attributionWindowSeconds,
+	});
+	const { row, created } = await acceptConversion(env.LEDGER, settings, input, now);
 	if (!created) {
 		if (row.fingerprint !== input.fingerprint) {
 			throw new RelayError(
@@ -160,7 +136,7 @@ export async function handleCreateConversion(request: IRequest, env: Env): Promi
 		if (row.status === "pending" && row.enqueued_at === null) await enqueue(env, row.id);
 		return Response.json({ ...conversionView(row), duplicate: true }, { status: 200 });
 	}
-	await enqueue(env, row.id);
+	if (row.status === "pending") await enqueue(env, row.id);
 	return Response.json({ ...conversionView(row), duplicate: false }, { status: 202 });
 }
 
@@ -173,13 +149,13 @@ export async function handleCreateConversion(request: IRequest, env: Env): Promi
 export async function handleGetConversion(request: IRequest, env: Env): Promise<Response> {
 	requireBearer(request, env);
 	const id = request.params.id ?? "";
-	const row = await getConversion(env, id);
+	const row = await getConversion(env.LEDGER, id);
 	if (row === null) throw new RelayError(404, "NOT_FOUND", `no conversion ${id}`, { field: "id" });
-	const attempts = await listAttempts(env, id);
+	const attempts = await listAttempts(env.LEDGER, id);
 	return Response.json({ ...conversionView(row), attempt_log: attempts.map(attemptView) });
 }
 
-const STATUSES: readonly ConversionStatus[] = ["pending", "sending", "delivered", "failed"];
+const STATUSES = CONVERSION_STATUSES;
 
 /**
  * GET /conversions?status=failed&limit=50: recent conversions, e.g. the failed ones to inspect.
@@ -201,13 +177,13 @@ export async function handleListConversions(request: IRequest, env: Env): Promis
 	if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
 		throw new RelayError(400, "INVALID_FIELD", "limit must be an integer from 1 to 500", { field: "limit" });
 	}
-	const rows = await listConversions(env, status as ConversionStatus | undefined, limit);
+	const rows = await listConversions(env.LEDGER, status as ConversionStatus | undefined, limit);
 	return Response.json({ conversions: rows.map(conversionView) });
 }
 
 /**
- * POST /conversions/:id/redeliver: puts a failed conversion back in the queue, e.g. after the
- * advertiser's sign_key was added to SIGN_KEYS. Only failed conversions can be reopened, so a
+ * POST /conversions/:id/redeliver: puts a failed conversion back in the queue, e.g. after
+ * Tencent's conversion rule was fixed. Only failed conversions can be reopened, so a
  * delivered one is never reported again.
  * @param request - the request
  * @param env - the Worker's bindings
@@ -216,9 +192,9 @@ export async function handleListConversions(request: IRequest, env: Env): Promis
 export async function handleRedeliver(request: IRequest, env: Env): Promise<Response> {
 	requireBearer(request, env);
 	const id = request.params.id ?? "";
-	const reopened = await reopenFailed(env, id, Date.now());
+	const reopened = await reopenFailed(env.LEDGER, id, Date.now());
 	if (reopened === null) {
-		const row = await getConversion(env, id);
+		const row = await getConversion(env.LEDGER, id);
 		if (row === null) throw new RelayError(404, "NOT_FOUND", `no conversion ${id}`, { field: "id" });
 		throw new RelayError(
 			409,
