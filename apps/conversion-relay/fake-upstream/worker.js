@@ -414,6 +414,8 @@ async function v3Fault(kind, record) {
 			record();
 			return stallingAnswer('{"code":', "0}");
 		default:
+			if (/^http[0-9]{3}$/.test(kind))
+				return new Response(`status ${kind}`, { status: Number(kind.slice(4)) });
 			if (/^code[0-9]+$/.test(kind)) {
 				const code = Number(kind.slice(4));
 				return json({ code, message: `scripted ${code}`, message_cn: "脚本" }, 200, {

@@ -1,23 +1,32 @@
 /**
- * The fault test: the fake upstream fails a random share of requests in every way it can
- * (5xx, 429, ret -12, dropped connections, timeouts, unreadable 200s, and a permanent ret -3),
- * clients repeat their POSTs and the queue repeats its messages. Every accepted conversion must
- * end delivered exactly once or failed with a reason: none lost, none doubled, every attempt
+ * The fault test, once per format: the fake upstream fails a random share of requests in every way
+ * it can (5xx, 429, ret -12 / code 10000, dropped connections, timeouts, answers lost after Tencent
+ * recorded the report, stalled bodies, unreadable 200s, quota codes, and a permanent error),
+ * clients repeat their POSTs and the queue repeats its messages. Every accepted conversion must end
+ * delivered once or failed with a reason: none lost, none doubled (on the Marketing API a re-send
+ * carries the same outer_action_id and Tencent's de-duplication counts it once), every attempt
  * recorded.
  * @module
  */
 import { env } from "cloudflare:test";
-import { it } from "vitest";
+import { describe, it } from "vitest";
+import { outerActionId } from "../src/delivery/marketing-api.ts";
 import {
+	CALLBACK_ACCOUNT,
 	type ConversionJson,
+	callbackUrl,
 	clickParams,
 	controlFake,
+	controlV3,
 	conversionBody,
+	DIRECT_ACCOUNT,
+	fakeActions,
 	fakeReports,
 	freshAppid,
 	nowSeconds,
 	postConversion,
 	sendClick,
+	storeClick,
 	unique,
 	waitForTerminal,
 } from "./helpers.ts";
@@ -112,4 +121,123 @@ it("delivers every accepted conversion exactly once or fails it with a reason", 
 	// With 40% faults, retries must have happened, and most conversions get through.
 	expect(attempts).toBeGreaterThan(CONVERSIONS);
 	expect(delivered).toBeGreaterThan(CONVERSIONS / 2);
+});
+
+const V3_CONVERSIONS = 60;
+const V3_FAULTS = [
+	"code10000",
+	"http500",
+	"http503",
+	"http429",
+	"throw",
+	"timeout",
+	"accept-timeout",
+	"stall-body",
+	"garbage",
+	"code11016",
+	"code11019",
+	"code11004",
+];
+
+describe.for([
+	["tencent-user-actions", DIRECT_ACCOUNT],
+	["tencent-callback", CALLBACK_ACCOUNT],
+] as const)("the fault test in %s", ([format, account]) => {
+	it("delivers every accepted conversion once (re-sends de-duplicated) or fails it with a reason", {
+		timeout: 90_000,
+	}, async ({ expect }) => {
+		const seed = Math.floor(Math.random() * 2 ** 31);
+		const replay = `${format}: replay with seed ${seed}`;
+		// The first two calls lose their answers after Tencent recorded them; then random faults.
+		await controlV3({
+			account_id: account,
+			reset: true,
+			failRate: FAIL_RATE,
+			seed,
+			faults: V3_FAULTS,
+			script: ["accept-timeout", "stall-body"],
+		});
+		await env.LEDGER.prepare("DELETE FROM rate_limits").run();
+		const appid = freshAppid();
+		const baseTime = nowSeconds() - 1000;
+		const bodies = Array.from({ length: V3_CONVERSIONS }, (_, i) =>
+			conversionBody({
+				appid,
+				advertiser_id: account,
+				conv_time: baseTime + i,
+				value: i % 3 === 0 ? i * 100 : undefined,
+			}),
+		);
+		// Every conversion has its click (one per conversion, each with its own callback in callback mode).
+		for (let i = 0; i < V3_CONVERSIONS; i++) {
+			await storeClick({
+				appid,
+				advertiser_id: account,
+				click_time: String(baseTime + i),
+				...(format === "tencent-callback" ? { callback: callbackUrl() } : {}),
+			});
+		}
+		const responses = await Promise.all(bodies.flatMap((b) => [postConversion(b), postConversion(b)]));
+		const ids = new Map<string, string>();
+		for (const [n, res] of responses.entries()) {
+			expect([200, 202], replay).toContain(res.status);
+			const json = await res.json<{ id: string; upstream: string; status: string }>();
+			expect(json.upstream, replay).toBe(format);
+			expect(json.status, replay).not.toBe("waiting_click");
+			ids.set(String(bodies[Math.floor(n / 2)]?.event_id), json.id);
+		}
+		expect(ids.size).toBe(V3_CONVERSIONS);
+		// The queue delivers at least once: send every id again.
+		await env.CONVERSIONS.sendBatch([...ids.values()].map((id) => ({ body: { id } })));
+
+		const finals = await waitForTerminal([...ids.values()], 80_000);
+		const fake = await fakeActions(account);
+		const acceptedCount = new Map<string, number>();
+		for (const a of fake.accepted) {
+			acceptedCount.set(a.action.outer_action_id, (acceptedCount.get(a.action.outer_action_id) ?? 0) + 1);
+		}
+		let delivered = 0;
+		let failed = 0;
+		const callIds = new Set<string>();
+		for (const f of finals) {
+			const outer = outerActionId(f.event_id);
+			expect(f.attempt_log.length, replay).toBe(f.attempts);
+			expect(
+				f.attempt_log.some((a) => a.outcome === "in_flight"),
+				replay,
+			).toBe(false);
+			for (const a of f.attempt_log) {
+				if (a.call_id !== null) callIds.add(a.call_id);
+				if (a.prior_call_id !== null) callIds.add(a.prior_call_id);
+			}
+			// De-duplicated re-sends count as one: Tencent holds each action at most once.
+			expect(acceptedCount.get(outer) ?? 0, replay).toBeLessThanOrEqual(1);
+			if (f.status === "delivered") {
+				delivered++;
+				expect(acceptedCount.get(outer), `${replay}: ${f.event_id} delivered`).toBe(1);
+				expect(f.attempt_log.at(-1)?.outcome, replay).toBe("delivered");
+			} else {
+				failed++;
+				expect(f.status, replay).toBe("failed");
+				expect(["TENCENT_CODE_11004", "RETRIES_EXHAUSTED"], replay).toContain(f.fail_code);
+				expect(f.fail_reason, replay).toBeTruthy();
+				// Failed yet held by Tencent only when an earlier answer was lost (outcome unknown).
+				if (acceptedCount.get(outer) === 1) {
+					expect(
+						f.attempt_log.some((a) => a.outcome === "unknown"),
+						replay,
+					).toBe(true);
+				}
+			}
+		}
+		expect(delivered + failed).toBe(V3_CONVERSIONS);
+		// Every call the fake saw is in an attempt log, and the other way round.
+		expect(new Set(fake.calls.map((c) => c.nonce)), replay).toEqual(callIds);
+		expect(fake.calls.length, replay).toBe(callIds.size);
+		expect(
+			finals.some((f) => f.attempt_log.some((a) => a.outcome === "unknown")),
+			replay,
+		).toBe(true);
+		expect(delivered, replay).toBeGreaterThan(V3_CONVERSIONS / 2);
+	});
 });

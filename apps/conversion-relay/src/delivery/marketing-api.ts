@@ -26,6 +26,8 @@ export const MARKETING_MAX_ACTIONS = 50;
 export const MARKETING_MAX_BODY_BYTES = 50_000;
 /** `outer_action_id`: letters, digits and `_`, at most 255 bytes. */
 export const OUTER_ACTION_ID_MAX = 255;
+/** `trace.click_id`: 1–64 bytes. */
+export const TRACE_CLICK_ID_MAX = 64;
 
 /**
  * The `outer_action_id` of a conversion: derived from its `event_id` only, so every retry and
@@ -136,7 +138,11 @@ export async function encodeAction(
 	};
 	if (row.custom_action !== null) action.custom_action = row.custom_action;
 	if (Object.keys(userId).length > 0) action.user_id = userId;
-	if (mode === "direct" && row.click_id !== null) action.trace = { click_id: row.click_id };
+	// trace.click_id is 1–64 bytes; a longer click id (the click route takes up to 256) is left out
+	// and the action is matched by user_id alone.
+	if (mode === "direct" && row.click_id !== null && row.click_id.length <= TRACE_CLICK_ID_MAX) {
+		action.trace = { click_id: row.click_id };
+	}
 	// value in fen (docs/conversion/marketing-api-v3.md "Action fields": action_param).
 	if (row.value !== null) action.action_param = { value: row.value };
 	return JSON.stringify(action);
