@@ -26,7 +26,7 @@
  *   POST /__v3/control              { account_id, reset?, script?, failRate?, seed?, faults?,
  *                                     callsPerMinute?, poison?, poisonMode?, accessTtlSeconds?,
  *                                     oauthDelayMs?, expireTokens? } per account
- *   GET  /__v3/actions?account_id=… { accepted, duplicates, calls, refused }
+ *   GET  /__v3/actions?account_id=… { accepted, duplicates, calls, refused } (&summary=1: counts)
  *   GET  /__v3/oauth?account_id=…   { authorizations, refreshes, generation }
  * @module
  */
@@ -581,6 +581,14 @@ export default {
 		}
 		if (url.pathname === "/__v3/actions" && request.method === "GET") {
 			const state = account(url.searchParams.get("account_id") ?? "", env);
+			// ?summary=1: counts only, cheap enough to poll.
+			if (url.searchParams.get("summary") === "1") {
+				return json({
+					accepted: state.accepted.length,
+					duplicates: state.duplicates,
+					calls: state.calls.length,
+				});
+			}
 			return json({
 				accepted: state.accepted,
 				duplicates: state.duplicates,

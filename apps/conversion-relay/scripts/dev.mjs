@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 /**
- * `npm run dev`: the relay on 127.0.0.1:8788 next to a fake Tencent endpoint on 127.0.0.1:8790.
- * Creates .dev.vars from .dev.vars.example when absent, applies the D1 migrations locally, then
- * runs both `wrangler dev` sessions until interrupted. Set TXAD_RELAY_NO_FAKE=1 to skip the fake.
+ * `npm run dev`: the relay on 127.0.0.1:8788 next to the fake Tencent endpoints on 127.0.0.1:8790.
+ * Creates .dev.vars from .dev.vars.example when absent, applies the D1 migrations locally, runs
+ * both `wrangler dev` sessions until interrupted, and runs the relay's cron sweep every 30 s
+ * (`wrangler dev` does not fire crons by itself), so a restart after a kill catches up on its own.
+ *
+ * Environment: TXAD_RELAY_NO_FAKE=1 skips the fake (the relay then sends to Tencent);
+ * TXAD_RELAY_PORT, TXAD_FAKE_PORT and TXAD_RELAY_INSPECTOR_PORT move the ports.
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,10 +23,32 @@ const wrangler = path.join(
 	"wrangler.js",
 );
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+const relayPort = Number(process.env.TXAD_RELAY_PORT ?? 8788);
+const fakePort = Number(process.env.TXAD_FAKE_PORT ?? 8790);
+const inspectorPort = Number(process.env.TXAD_RELAY_INSPECTOR_PORT ?? 9240);
+const withFake = process.env.TXAD_RELAY_NO_FAKE !== "1";
+/** How often the local stand-in for the cron trigger runs the sweep, and when first. */
+const SWEEP_EVERY_MS = 30_000;
+const FIRST_SWEEP_MS = 12_000;
 
-if (!existsSync(path.join(root, ".dev.vars"))) {
-	copyFileSync(path.join(root, ".dev.vars.example"), path.join(root, ".dev.vars"));
+const devVars = path.join(root, ".dev.vars");
+const example = path.join(root, ".dev.vars.example");
+if (!existsSync(devVars)) {
+	copyFileSync(example, devVars);
 	console.log("[relay] created .dev.vars from .dev.vars.example (demo secrets)");
+} else {
+	// A .dev.vars from an older checkout may lack secrets added since: add the demo ones.
+	const keysOf = (text) => new Set([...text.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+	const have = keysOf(readFileSync(devVars, "utf8"));
+	const missing = readFileSync(example, "utf8")
+		.split("\n")
+		.filter((line) => /^[A-Z][A-Z0-9_]*=/.test(line) && !have.has(line.slice(0, line.indexOf("="))));
+	if (missing.length > 0) {
+		appendFileSync(devVars, `\n# Added from .dev.vars.example by npm run dev\n${missing.join("\n")}\n`);
+		console.log(
+			`[relay] added ${missing.map((l) => l.slice(0, l.indexOf("="))).join(", ")} to .dev.vars (demo values)`,
+		);
+	}
 }
 
 const migrate = spawnSync(process.execPath, [wrangler, "d1", "migrations", "apply", "LEDGER", "--local"], {
@@ -43,39 +69,63 @@ function run(name, args) {
 }
 
 let stopping = false;
+let sweepTimer;
 function shutdown(code) {
 	if (stopping) return;
 	stopping = true;
+	clearInterval(sweepTimer);
 	for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
 	setTimeout(() => process.exit(code), 500).unref();
 }
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-if (process.env.TXAD_RELAY_NO_FAKE !== "1") {
+const fakeOrigin = `http://127.0.0.1:${fakePort}`;
+if (withFake) {
 	run("fake-tencent", [
 		"-c",
 		"fake-upstream/wrangler.jsonc",
 		"--port",
-		"8790",
+		String(fakePort),
 		"--ip",
 		"127.0.0.1",
 		"--inspector-port",
-		"9240",
+		String(inspectorPort),
+		"--show-interactive-dev-session=false",
 	]);
 }
-// Local-only settings: deliver to the fake, retry after seconds rather than minutes.
-// (With `secrets.required` in wrangler.jsonc, .dev.vars supplies only the secrets.)
-const localVars =
-	process.env.TXAD_RELAY_NO_FAKE === "1" ? [] : ["TENCENT_CONV_BASE_URL:http://127.0.0.1:8790"];
-localVars.push("RETRY_BASE_SECONDS:2", "RETRY_MAX_SECONDS:30");
+// Local-only settings: deliver to the fake, accept callbacks that point at it, retry after
+// seconds rather than minutes, and the demo accounts' action sets. (With `secrets.required` in
+// wrangler.jsonc, .dev.vars supplies only the secrets.)
+const localVars = withFake
+	? [
+			`TENCENT_CONV_BASE_URL:${fakeOrigin}`,
+			`TENCENT_API_BASE_URL:${fakeOrigin}`,
+			`CALLBACK_ORIGINS:${fakeOrigin}`,
+		]
+	: [];
+localVars.push(
+	"RETRY_BASE_SECONDS:2",
+	"RETRY_MAX_SECONDS:30",
+	'TENCENT_ACCOUNTS:{"20345":{"user_action_sets":{"112233":1110000001}},"20347":{"user_action_sets":{"*":1110000002}}}',
+);
 run("relay", [
 	"--port",
-	"8788",
+	String(relayPort),
 	"--ip",
 	"127.0.0.1",
 	"--inspector-port",
-	"9241",
+	String(inspectorPort + 1),
 	"--test-scheduled",
+	"--show-interactive-dev-session=false",
 	...localVars.flatMap((v) => ["--var", v]),
 ]);
+
+// The cron trigger (`* * * * *`) does not fire under wrangler dev; stand in for it, starting soon
+// after start-up so a restart after a kill catches up at once.
+const runSweep = () =>
+	fetch(`http://127.0.0.1:${relayPort}/__scheduled?cron=*+*+*+*+*`)
+		.then((r) => r.arrayBuffer())
+		.catch(() => {});
+setTimeout(runSweep, FIRST_SWEEP_MS).unref();
+sweepTimer = setInterval(runSweep, SWEEP_EVERY_MS);
