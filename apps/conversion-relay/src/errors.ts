@@ -3,7 +3,8 @@
  * at fault, turned into a JSON response once, in the router's `catch`.
  * @module
  */
-import { isJsonHttpErrorNamed, JsonHttpError, renderThrown } from "@txad/http-error";
+import { isJsonHttpErrorNamed, JsonHttpError } from "@txad/http-error";
+import { describeError, log, redact } from "./log.ts";
 
 /** Every reason the relay's JSON API rejects a request. */
 export type RelayErrorCode =
@@ -66,10 +67,15 @@ export function invalidField(field: string, message: string): RelayError {
 
 /**
  * Maps anything thrown to a response: `RelayError`s as they are, everything else as an opaque 500
- * (the detail is logged, never echoed).
+ * (the detail goes to the JSON-lines log, redacted; never to the caller).
  * @param e - what was thrown
  * @returns the response
  */
 export function toErrorResponse(e: unknown): Response {
-	return renderThrown(e, isRelayError, () => new RelayError(500, "INTERNAL", "internal error"));
+	if (isRelayError(e)) return e.toResponse();
+	log("error", "unhandled_error", {
+		error: describeError(e),
+		stack: e instanceof Error && e.stack !== undefined ? redact(e.stack) : null,
+	});
+	return new RelayError(500, "INTERNAL", "internal error").toResponse();
 }

@@ -558,27 +558,50 @@ export type Transition =
 	| { to: "pending"; nextAttemptAt: number; uncounted: boolean; waitCode?: string }
 	| { to: "failed"; failCode: string; failReason: string };
 
+/** Conversions that share one attempt result and one transition. */
+export interface FinishGroup {
+	ids: readonly string[];
+	result: AttemptResult;
+	transition: Transition;
+}
+
 /**
- * Records the same result and transition for several claimed conversions and moves them out of
- * `sending`, each only while `token` still holds its lease.
+ * Records each group's attempt result and moves its conversions out of `sending`, each only while
+ * `token` still holds its lease. One D1 batch for every group, so a step with many calls (one per
+ * click in callback mode, one per conversion on the form API) still writes once.
  * @param db - the ledger
- * @param list - the claimed conversion ids
  * @param token - the lease token of the claim
- * @param result - what the attempt produced
- * @param transition - the new state
+ * @param groups - conversions with the same result and transition
  * @param now - milliseconds
- * @returns the ids that moved (the others lost their lease meanwhile)
+ * @returns per group, the ids that moved (the others lost their lease meanwhile)
  */
 export async function finishAttempts(
 	db: D1Database,
-	list: readonly string[],
 	token: string,
-	result: AttemptResult,
-	transition: Transition,
+	groups: readonly FinishGroup[],
 	now: number,
-): Promise<string[]> {
-	if (list.length === 0) return [];
-	const set = ids(list);
+): Promise<string[][]> {
+	const live = groups.filter((g) => g.ids.length > 0);
+	if (live.length === 0) return groups.map(() => []);
+	const results = await db.batch<{ id: string }>(live.flatMap((g) => finishStatements(db, g, token, now)));
+	const moved = new Map<FinishGroup, string[]>();
+	live.forEach((g, i) => {
+		moved.set(
+			g,
+			(results[2 * i + 1]?.results ?? []).map((r) => r.id),
+		);
+	});
+	return groups.map((g) => moved.get(g) ?? []);
+}
+
+function finishStatements(
+	db: D1Database,
+	group: FinishGroup,
+	token: string,
+	now: number,
+): D1PreparedStatement[] {
+	const { result, transition } = group;
+	const set = ids(group.ids);
 	// Recorded first, while the lease token still identifies this attempt's rows.
 	const record = db
 		.prepare(
@@ -644,8 +667,7 @@ export async function finishAttempts(
 				.bind(set, token, now, result.tencentRet, transition.failCode, transition.failReason.slice(0, 500));
 			break;
 	}
-	const [, moved] = await db.batch<{ id: string }>([record, move]);
-	return (moved?.results ?? []).map((r) => r.id);
+	return [record, move];
 }
 
 /**

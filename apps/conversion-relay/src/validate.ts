@@ -230,12 +230,12 @@ function optionalString(body: Record<string, unknown>, field: string): string | 
 	return v;
 }
 
-function md5Muid(kind: "muid", raw: string): string {
+function normalizeMuid(raw: string): string {
 	let muid: string;
 	try {
 		muid = normalizeDeviceIdHash(raw);
 	} catch (e) {
-		if (isMuidError(e)) throw invalidField(kind, "muid must be 32 hex characters (md5 of the device id)");
+		if (isMuidError(e)) throw invalidField("muid", "muid must be 32 hex characters (md5 of the device id)");
 		throw e;
 	}
 	if (isNonDeviceHash(muid)) {
@@ -275,7 +275,7 @@ function hashDevice(
 		throw invalidField("wechat_app_id", "wechat_app_id goes with wechat_openid");
 	}
 	if (kind === "muid") {
-		const muid = md5Muid("muid", raw);
+		const muid = normalizeMuid(raw);
 		return { muid, device_kind: "muid", user_id: buildUserId("muid", muid, ios) };
 	}
 	if (kind === "caid") {

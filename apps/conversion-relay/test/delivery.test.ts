@@ -22,6 +22,7 @@ import {
 	freshAppid,
 	getConversionJson,
 	IMEI_MUID,
+	leaveAsKilled,
 	nowSeconds,
 	storedRow,
 	storeUnqueued,
@@ -314,15 +315,7 @@ describe("consumer exactly-once", () => {
 
 	it("takes over an abandoned lease and marks the cut-short attempt abandoned", async ({ expect }) => {
 		const row = await storeUnqueued();
-		// A consumer claimed it and died mid-request.
-		await env.LEDGER.batch([
-			env.LEDGER.prepare(
-				"UPDATE conversions SET status = 'sending', attempts = 1, lease_token = 'dead', lease_until = ?2 WHERE id = ?1",
-			).bind(row.id, Date.now() - 1000),
-			env.LEDGER.prepare(
-				"INSERT INTO delivery_attempts (conversion_id, attempt, upstream, started_at, outcome) VALUES (?1, 1, 'gdt-form-v1', 0, 'in_flight')",
-			).bind(row.id),
-		]);
+		await leaveAsKilled(row.id);
 		const result = await runBatch("txad-conversions", [{ id: row.id }]);
 		expect(result.explicitAcks).toEqual(["msg-0"]);
 		const view = await getConversionJson(row.id);
@@ -334,14 +327,7 @@ describe("consumer exactly-once", () => {
 		expect,
 	}) => {
 		const row = await storeUnqueued();
-		await env.LEDGER.batch([
-			env.LEDGER.prepare(
-				"UPDATE conversions SET status = 'sending', attempts = 1, lease_token = 'dead', lease_until = ?2 WHERE id = ?1",
-			).bind(row.id, Date.now() - 1000),
-			env.LEDGER.prepare(
-				"INSERT INTO delivery_attempts (conversion_id, attempt, upstream, started_at, outcome) VALUES (?1, 1, 'gdt-form-v1', 0, 'in_flight')",
-			).bind(row.id),
-		]);
+		await leaveAsKilled(row.id);
 		await deliverBatch({ ...env, FORM_RESEND_UNCERTAIN: "false" }, [row.id]);
 		expect(await getConversion(env.LEDGER, row.id)).toMatchObject({
 			status: "failed",

@@ -421,3 +421,22 @@ export async function storeUnqueued(overrides: Partial<ConversionRow> = {}): Pro
 	await insertConversion(env.LEDGER, row, Date.now());
 	return row;
 }
+
+/**
+ * Leaves a conversion as a consumer killed mid-request leaves it: `sending` under a lease that has
+ * run out, its first attempt `in_flight` (written, or rewound if it had finished).
+ * @param id - conversion id
+ */
+export async function leaveAsKilled(id: string): Promise<void> {
+	await env.LEDGER.batch([
+		env.LEDGER.prepare(
+			`UPDATE conversions SET status = 'sending', attempts = 1, lease_token = 'killed', lease_until = ?2,
+			   delivered_at = NULL WHERE id = ?1`,
+		).bind(id, Date.now() - 1000),
+		env.LEDGER.prepare(
+			`INSERT INTO delivery_attempts (conversion_id, attempt, upstream, started_at, outcome)
+			 SELECT id, 1, upstream, 0, 'in_flight' FROM conversions WHERE id = ?1
+			 ON CONFLICT (conversion_id, attempt) DO UPDATE SET outcome = 'in_flight', duration_ms = NULL`,
+		).bind(id),
+	]);
+}

@@ -22,6 +22,7 @@ import {
 	getConversionJson,
 	IMEI_MUID,
 	LIMITED_ACCOUNT,
+	leaveAsKilled,
 	nowSeconds,
 	REJECTED_ACCOUNT,
 	SHA_ACCOUNT,
@@ -346,14 +347,7 @@ describe("answer classes", () => {
 		if (row === undefined) throw new Error("no row");
 		await deliverBatch(env, [row.id]);
 		// Rewind the ledger to the moment before the consumer recorded the answer, as a kill leaves it.
-		await env.LEDGER.batch([
-			env.LEDGER.prepare(
-				"UPDATE conversions SET status = 'sending', lease_token = 'killed', lease_until = ?2, delivered_at = NULL WHERE id = ?1",
-			).bind(row.id, Date.now() - 1),
-			env.LEDGER.prepare(
-				"UPDATE delivery_attempts SET outcome = 'in_flight', duration_ms = NULL WHERE conversion_id = ?1 AND attempt = 1",
-			).bind(row.id),
-		]);
+		await leaveAsKilled(row.id);
 		const steps = await deliverBatch(env, [row.id]);
 		expect(steps.get(row.id)).toMatchObject({ action: "ack", reason: "delivered" });
 		const view = await getConversionJson(row.id);

@@ -369,7 +369,7 @@ async function sendCall(
 	};
 	let sentOnce = await attempt(token);
 	let priorCallId: string | null = null;
-	let outcome = outcomeOf(call, sentOnce.result, settings);
+	let outcome = outcomeOf(call, sentOnce.result);
 	let tokenWait: Finished["call"]["tokenWait"] = null;
 	if (outcome?.authRejected && token?.kind === "token") {
 		// docs/conversion/marketing-api-v3.md "Retry advice": refresh the token first, then retry once.
@@ -379,7 +379,7 @@ async function sendCall(
 			token = renewed;
 			priorCallId = sentOnce.nonce;
 			sentOnce = await attempt(token);
-			outcome = outcomeOf(call, sentOnce.result, settings);
+			outcome = outcomeOf(call, sentOnce.result);
 			if (outcome?.authRejected) {
 				tokenWait = {
 					code: "CONFIG_TOKEN_REJECTED",
@@ -402,11 +402,7 @@ async function sendCall(
 	}));
 }
 
-function outcomeOf(
-	call: PlannedCall,
-	result: Awaited<ReturnType<typeof exchange>>,
-	_settings: Settings,
-): CallOutcome | null {
+function outcomeOf(call: PlannedCall, result: Awaited<ReturnType<typeof exchange>>): CallOutcome | null {
 	return result.kind === "answer" ? call.format.interpret(result.answer, call.rows.length) : null;
 }
 
@@ -463,8 +459,10 @@ async function record(
 		group.ids.push(f.row.id);
 		groups.set(key, group);
 	}
-	for (const group of groups.values()) {
-		const moved = new Set(await finishAttempts(db, group.ids, lease, group.result, group.transition, now));
+	const list = [...groups.values()];
+	const movedPerGroup = await finishAttempts(db, lease, list, now);
+	for (const [i, group] of list.entries()) {
+		const moved = new Set(movedPerGroup[i]);
 		for (const id of group.ids) {
 			if (moved.has(id)) steps.set(id, group.step);
 			else {
