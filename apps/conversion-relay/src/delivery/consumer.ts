@@ -35,7 +35,7 @@ import { retryDelaySeconds } from "./backoff.ts";
 import { exchange } from "./exchange.ts";
 import { upstreamFormat } from "./formats.ts";
 import { planCalls, utf8Bytes } from "./plan.ts";
-import type { CallAuth, CallOutcome, ItemOutcome, Route, UpstreamFormat } from "./types.ts";
+import type { CallAuth, CallOutcome, ItemOutcome, QuotaHint, Route, UpstreamFormat } from "./types.ts";
 
 /** A lease outlives the longest step (send, refresh the token, send again) by this much. */
 export const LEASE_MARGIN_MS = 15_000;
@@ -94,6 +94,17 @@ function newNonce(): string {
 	return crypto.randomUUID().replaceAll("-", "");
 }
 
+/** Conversions that are not sent now, why, and until when. */
+interface HoldBack {
+	ids: string[];
+	nextAttemptAt: number;
+	/** Stored as the pending conversion's `fail_code`. */
+	code: string;
+	reason: string;
+	/** The message step's reason. */
+	stepReason: string;
+}
+
 /**
  * Runs one delivery step for a batch of conversion ids.
  * @param env - the Worker's env
@@ -112,165 +123,24 @@ export async function deliverBatch(
 	const loaded = trySettings(env);
 	if (!loaded.ok) {
 		// Nothing can be routed; the conversions wait, their state untouched except the reason.
-		await deferConversions(
-			db,
-			unique,
-			{ nextAttemptAt: now + CONFIG_RETRY_MS, code: "CONFIG_ERROR", reason: loaded.error.message },
-			now,
-		);
 		log("error", "settings_invalid", { field: loaded.error.field, message: loaded.error.message });
-		for (const id of unique) {
-			steps.set(id, {
-				action: "later",
-				delaySeconds: seconds(CONFIG_RETRY_MS),
-				reason: "configuration error",
-			});
-		}
+		const wait = {
+			ids: unique,
+			nextAttemptAt: now + CONFIG_RETRY_MS,
+			code: "CONFIG_ERROR",
+			reason: loaded.error.message,
+			stepReason: "configuration error",
+		};
+		await holdBack(db, [wait], steps, now);
 		return steps;
 	}
 	const settings = loaded.settings;
-	const rows = await readConversions(db, unique);
-
-	const candidates: ConversionRow[] = [];
-	for (const id of unique) {
-		const row = rows.get(id);
-		if (row === undefined) steps.set(id, { action: "ack", reason: "unknown conversion" });
-		else if (row.status === "delivered" || row.status === "failed" || row.status === "unattributed") {
-			steps.set(id, { action: "ack", reason: `already ${row.status}` });
-		} else if (row.status === "waiting_click") {
-			// A late click or the end of the hold moves it on; neither needs this message.
-			steps.set(id, { action: "ack", reason: "waiting for a click" });
-		} else if (row.status === "sending" && (row.lease_until ?? 0) >= now) {
-			steps.set(id, {
-				action: "later",
-				delaySeconds: seconds((row.lease_until ?? now) - now) + 1,
-				reason: "leased elsewhere",
-			});
-		} else if (row.status === "pending" && (row.next_attempt_at ?? 0) - now > DUE_TOLERANCE_MS) {
-			steps.set(id, {
-				action: "later",
-				delaySeconds: seconds((row.next_attempt_at ?? now) - now),
-				reason: "not due yet",
-			});
-		} else candidates.push(row);
-	}
-
-	// Route and serialize.
-	const groups = new Map<string, RouteGroup>();
-	const configWaits = new Map<string, { ids: string[]; code: string; detail: string }>();
-	const finalFailures: { row: ConversionRow; code: string; detail: string }[] = [];
-	for (const row of candidates) {
-		const format = upstreamFormat(row.upstream);
-		if (format === undefined) {
-			finalFailures.push({ row, code: "UNKNOWN_UPSTREAM", detail: `no upstream format ${row.upstream}` });
-			continue;
-		}
-		const route = format.route(row, settings);
-		if (route.kind === "failed") finalFailures.push({ row, code: route.code, detail: route.detail });
-		else if (route.kind === "config") {
-			const key = `${route.code}\u0000${route.detail}`;
-			const wait = configWaits.get(key) ?? { ids: [], code: route.code, detail: route.detail };
-			wait.ids.push(row.id);
-			configWaits.set(key, wait);
-		} else {
-			const group = groups.get(route.key) ?? { format, route, rows: [], items: [] };
-			group.rows.push(row);
-			group.items.push(await format.encode(row, settings));
-			groups.set(route.key, group);
-		}
-	}
-
-	// Split into calls.
-	let calls: PlannedCall[] = [];
-	for (const group of groups.values()) {
-		const maxCount =
-			group.format.maxPerCall === 1 ? 1 : Math.min(group.format.maxPerCall, settings.maxActionsPerCall);
-		const envelope = utf8Bytes(group.format.body(group.route, []));
-		const plan = planCalls(group.items.map(utf8Bytes), maxCount, group.format.maxBodyBytes, envelope);
-		for (const indexes of plan) {
-			calls.push({
-				format: group.format,
-				route: group.route,
-				rows: indexes.map((i) => group.rows[i] as ConversionRow),
-				items: indexes.map((i) => group.items[i] as string),
-			});
-		}
-	}
-
-	// Tokens, one lookup per account.
-	const tokens = new Map<string, AccessToken>();
-	for (const call of calls) {
-		if (!call.format.needsToken || tokens.has(call.route.accountId)) continue;
-		tokens.set(call.route.accountId, await getAccessToken(db, settings, call.route.accountId, now));
-	}
-	const tokenWaits: { ids: string[]; wait: Extract<AccessToken, { kind: "wait" }> }[] = [];
-	calls = calls.filter((call) => {
-		const token = call.format.needsToken ? tokens.get(call.route.accountId) : undefined;
-		if (token?.kind !== "wait") return true;
-		tokenWaits.push({ ids: call.rows.map((r) => r.id), wait: token });
-		return false;
-	});
-
-	// The per-account limit: ask for every planned call, send what is granted.
-	const rateWaits: { ids: string[]; retryAt: number }[] = [];
-	const byAccount = new Map<string, PlannedCall[]>();
-	for (const call of calls) {
-		if (!call.format.rateLimited) continue;
-		const list = byAccount.get(call.route.accountId) ?? [];
-		list.push(call);
-		byAccount.set(call.route.accountId, list);
-	}
-	const refused = new Set<PlannedCall>();
-	for (const [accountId, list] of byAccount) {
-		const limit = accountSettings(settings, accountId).callsPerMinute;
-		const grant = await takeCalls(db, accountId, list.length, limit, now);
-		for (const call of list.slice(grant.granted)) {
-			refused.add(call);
-			rateWaits.push({ ids: call.rows.map((r) => r.id), retryAt: grant.retryAt });
-		}
-	}
-	calls = calls.filter((call) => !refused.has(call));
-
-	for (const wait of configWaits.values()) {
-		await deferConversions(
-			db,
-			wait.ids,
-			{ nextAttemptAt: now + CONFIG_RETRY_MS, code: wait.code, reason: wait.detail },
-			now,
-		);
-		log("warn", "delivery_waits_for_configuration", {
-			code: wait.code,
-			detail: wait.detail,
-			conversions: wait.ids.length,
-		});
-		for (const id of wait.ids) {
-			steps.set(id, { action: "later", delaySeconds: seconds(CONFIG_RETRY_MS), reason: wait.code });
-		}
-	}
-	for (const { ids, wait } of tokenWaits) {
-		await deferConversions(
-			db,
-			ids,
-			{ nextAttemptAt: now + wait.retryMs, code: wait.code, reason: wait.detail },
-			now,
-		);
-		for (const id of ids)
-			steps.set(id, { action: "later", delaySeconds: seconds(wait.retryMs), reason: wait.code });
-	}
-	for (const { ids, retryAt } of rateWaits) {
-		await deferConversions(
-			db,
-			ids,
-			{
-				nextAttemptAt: retryAt,
-				code: "RATE_LIMITED",
-				reason: "the account's calls for this minute are used up",
-			},
-			now,
-		);
-		for (const id of ids)
-			steps.set(id, { action: "later", delaySeconds: seconds(retryAt - now), reason: "rate limited" });
-	}
+	const candidates = triage(await readConversions(db, unique), unique, steps, now);
+	const { groups, waits, finalFailures } = await routeAll(candidates, settings, now);
+	const planned = planAll(groups, settings);
+	const { calls: withTokens, tokens, waits: tokenWaits } = await resolveTokens(db, settings, planned, now);
+	const { calls, waits: rateWaits } = await applyRateLimit(db, settings, withTokens, now);
+	await holdBack(db, [...waits, ...tokenWaits, ...rateWaits], steps, now);
 
 	// Claim what will be sent or failed.
 	const toClaim = [...calls.flatMap((c) => c.rows), ...finalFailures.map((f) => f.row)].map((r) => r.id);
@@ -279,20 +149,22 @@ export async function deliverBatch(
 	const claimed = await claimConversions(db, toClaim, lease, now, leaseMs);
 	const claimedRows = new Map(claimed.rows.map((r) => [r.id, r]));
 	for (const id of toClaim) {
-		if (!claimedRows.has(id))
+		if (!claimedRows.has(id)) {
 			steps.set(id, { action: "later", delaySeconds: seconds(leaseMs) + 1, reason: "claimed elsewhere" });
+		}
 	}
 
 	const finished: Finished[] = [];
 	const noCall = { outcome: null, callId: null, priorCallId: null, durationMs: 0, size: 0, tokenWait: null };
 	for (const failure of finalFailures) {
 		const row = claimedRows.get(failure.row.id);
-		if (row !== undefined)
+		if (row !== undefined) {
 			finished.push({
 				row,
 				outcome: { kind: "failed", code: failure.code, detail: failure.detail },
 				call: noCall,
 			});
+		}
 	}
 	const toSend: PlannedCall[] = [];
 	for (const call of calls) {
@@ -330,22 +202,175 @@ export async function deliverBatch(
 	for (const list of sent) finished.push(...list);
 
 	// Quota signals hold the account back for every isolate.
-	const blocked = new Map<string, string>();
+	const blocked = new Map<string, { accountId: string; hint: QuotaHint }>();
 	for (const f of finished) {
 		const hint = f.call.outcome?.quota;
-		if (hint != null) blocked.set(`${f.row.advertiser_id}\u0000${hint}`, hint);
+		if (hint != null) blocked.set(`${f.row.advertiser_id}:${hint}`, { accountId: f.row.advertiser_id, hint });
 	}
-	for (const [key, hint] of blocked) {
-		await blockAccount(
-			db,
-			key.split("\u0000")[0] as string,
-			hint as "second" | "minute" | "day" | "frequent",
-			Date.now(),
-		);
-	}
+	for (const { accountId, hint } of blocked.values()) await blockAccount(db, accountId, hint, Date.now());
 
 	await record(db, settings, lease, finished, steps);
 	return steps;
+}
+
+/** Acks or re-delays what cannot be sent now; returns the conversions to route. */
+function triage(
+	rows: Map<string, ConversionRow>,
+	unique: readonly string[],
+	steps: Map<string, Step>,
+	now: number,
+): ConversionRow[] {
+	const candidates: ConversionRow[] = [];
+	for (const id of unique) {
+		const row = rows.get(id);
+		if (row === undefined) steps.set(id, { action: "ack", reason: "unknown conversion" });
+		else if (row.status === "delivered" || row.status === "failed" || row.status === "unattributed") {
+			steps.set(id, { action: "ack", reason: `already ${row.status}` });
+		} else if (row.status === "waiting_click") {
+			// A late click or the end of the hold moves it on; neither needs this message.
+			steps.set(id, { action: "ack", reason: "waiting for a click" });
+		} else if (row.status === "sending" && (row.lease_until ?? 0) >= now) {
+			steps.set(id, {
+				action: "later",
+				delaySeconds: seconds((row.lease_until ?? now) - now) + 1,
+				reason: "leased elsewhere",
+			});
+		} else if (row.status === "pending" && (row.next_attempt_at ?? 0) - now > DUE_TOLERANCE_MS) {
+			steps.set(id, {
+				action: "later",
+				delaySeconds: seconds((row.next_attempt_at ?? now) - now),
+				reason: "not due yet",
+			});
+		} else candidates.push(row);
+	}
+	return candidates;
+}
+
+/** Routes and serializes each conversion; configuration problems wait, final ones fail. */
+async function routeAll(candidates: readonly ConversionRow[], settings: Settings, now: number) {
+	const groups = new Map<string, RouteGroup>();
+	const waitsByReason = new Map<string, HoldBack>();
+	const finalFailures: { row: ConversionRow; code: string; detail: string }[] = [];
+	for (const row of candidates) {
+		const format = upstreamFormat(row.upstream);
+		if (format === undefined) {
+			finalFailures.push({ row, code: "UNKNOWN_UPSTREAM", detail: `no upstream format ${row.upstream}` });
+			continue;
+		}
+		const route = format.route(row, settings);
+		if (route.kind === "failed") finalFailures.push({ row, code: route.code, detail: route.detail });
+		else if (route.kind === "config") {
+			const key = `${route.code}:${route.detail}`;
+			const wait = waitsByReason.get(key) ?? {
+				ids: [],
+				nextAttemptAt: now + CONFIG_RETRY_MS,
+				code: route.code,
+				reason: route.detail,
+				stepReason: route.code,
+			};
+			wait.ids.push(row.id);
+			waitsByReason.set(key, wait);
+		} else {
+			const group = groups.get(route.key) ?? { format, route, rows: [], items: [] };
+			group.rows.push(row);
+			group.items.push(await format.encode(row, settings));
+			groups.set(route.key, group);
+		}
+	}
+	const waits = [...waitsByReason.values()];
+	for (const wait of waits) {
+		log("warn", "delivery_waits_for_configuration", {
+			code: wait.code,
+			detail: wait.reason,
+			conversions: wait.ids.length,
+		});
+	}
+	return { groups, waits, finalFailures };
+}
+
+/** Splits each route's conversions into calls (≤ MAX_ACTIONS_PER_CALL actions, ≤ the format's body size). */
+function planAll(groups: Map<string, RouteGroup>, settings: Settings): PlannedCall[] {
+	const calls: PlannedCall[] = [];
+	for (const group of groups.values()) {
+		const maxCount =
+			group.format.maxPerCall === 1 ? 1 : Math.min(group.format.maxPerCall, settings.maxActionsPerCall);
+		const envelope = utf8Bytes(group.format.body(group.route, []));
+		const plan = planCalls(group.items.map(utf8Bytes), maxCount, group.format.maxBodyBytes, envelope);
+		for (const indexes of plan) {
+			calls.push({
+				format: group.format,
+				route: group.route,
+				rows: indexes.map((i) => group.rows[i] as ConversionRow),
+				items: indexes.map((i) => group.items[i] as string),
+			});
+		}
+	}
+	return calls;
+}
+
+/** Gets each account's token once; the calls of an account without one wait. */
+async function resolveTokens(db: D1Database, settings: Settings, planned: PlannedCall[], now: number) {
+	const tokens = new Map<string, AccessToken>();
+	for (const call of planned) {
+		if (!call.format.needsToken || tokens.has(call.route.accountId)) continue;
+		tokens.set(call.route.accountId, await getAccessToken(db, settings, call.route.accountId, now));
+	}
+	const waits: HoldBack[] = [];
+	const calls = planned.filter((call) => {
+		const token = call.format.needsToken ? tokens.get(call.route.accountId) : undefined;
+		if (token?.kind !== "wait") return true;
+		waits.push({
+			ids: call.rows.map((r) => r.id),
+			nextAttemptAt: now + token.retryMs,
+			code: token.code,
+			reason: token.detail,
+			stepReason: token.code,
+		});
+		return false;
+	});
+	return { calls, tokens, waits };
+}
+
+/** Asks each account's limiter for every planned call; the calls beyond the grant wait. */
+async function applyRateLimit(db: D1Database, settings: Settings, planned: PlannedCall[], now: number) {
+	const byAccount = new Map<string, PlannedCall[]>();
+	for (const call of planned) {
+		if (!call.format.rateLimited) continue;
+		const list = byAccount.get(call.route.accountId) ?? [];
+		list.push(call);
+		byAccount.set(call.route.accountId, list);
+	}
+	const refused = new Set<PlannedCall>();
+	const waits: HoldBack[] = [];
+	for (const [accountId, list] of byAccount) {
+		const limit = accountSettings(settings, accountId).callsPerMinute;
+		const grant = await takeCalls(db, accountId, list.length, limit, now);
+		for (const call of list.slice(grant.granted)) {
+			refused.add(call);
+			waits.push({
+				ids: call.rows.map((r) => r.id),
+				nextAttemptAt: grant.retryAt,
+				code: "RATE_LIMITED",
+				reason: "the account's calls for this minute are used up",
+				stepReason: "rate limited",
+			});
+		}
+	}
+	return { calls: planned.filter((call) => !refused.has(call)), waits };
+}
+
+/** Notes on each waiting conversion why and until when; its message comes back then. */
+async function holdBack(db: D1Database, waits: readonly HoldBack[], steps: Map<string, Step>, now: number) {
+	for (const wait of waits) {
+		await deferConversions(
+			db,
+			wait.ids,
+			{ nextAttemptAt: wait.nextAttemptAt, code: wait.code, reason: wait.reason },
+			now,
+		);
+		const delaySeconds = seconds(wait.nextAttemptAt - now);
+		for (const id of wait.ids) steps.set(id, { action: "later", delaySeconds, reason: wait.stepReason });
+	}
 }
 
 async function sendCall(
