@@ -253,6 +253,7 @@ describe("answer classes", () => {
 
 	const retried: [string, string, string][] = [
 		["code10000", "TENCENT_CODE_10000", "retry"],
+		["code10001", "TENCENT_CODE_10001", "retry"],
 		["http500", "HTTP_500", "retry"],
 		["http503", "HTTP_503", "retry"],
 		["throw", "NETWORK_ERROR", "retry"],
@@ -322,7 +323,6 @@ describe("answer classes", () => {
 	it.for([
 		["code11004", "TENCENT_CODE_11004", "malformed request: scripted 11004"],
 		["code20001", "TENCENT_CODE_20001", "bad callback URL: scripted 20001"],
-		["code10001", "TENCENT_CODE_10001", "maintenance: scripted 10001"],
 	] as const)(
 		"%s: failed with Tencent's message and X-TSA-Trace-Id",
 		async ([fault, code, meaning], { expect }) => {

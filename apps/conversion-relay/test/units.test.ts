@@ -143,7 +143,7 @@ describe("Marketing API answers", () => {
 		["code 11019", answer(200, { code: 11019 }), "retry", false],
 		["HTTP 429", answer(429, ""), "retry", false],
 		["code 11004", answer(200, { code: 11004 }), "failed", false],
-		["code 10001", answer(200, { code: 10001 }), "failed", false],
+		["code 10001", answer(200, { code: 10001 }), "retry", false],
 		["code 20002", answer(200, { code: 20002 }), "failed", false],
 		["HTTP 403", answer(403, "no"), "failed", false],
 	];

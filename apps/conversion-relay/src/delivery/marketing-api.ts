@@ -224,7 +224,8 @@ function all(count: number, outcome: ItemOutcome): ItemOutcome[] {
 /**
  * What a Marketing API answer means for each action in the call:
  * - `code` 0: delivered, except actions the answer's `errors` name (failed with Tencent's message);
- * - 10000, HTTP 5xx / 408, an unreadable 200: retry with backoff;
+ * - 10000 (busy), 10001 (maintenance), HTTP 5xx / 408, an unreadable 200: retry with backoff —
+ *   maintenance ends, so failing on it would drop reports Tencent would take an hour later;
  * - 11016–11019, HTTP 429: retry once the quota allows, not counted against the attempt budget;
  * - 11000 / 11002: `authRejected` (the loop refreshes the token and sends once more);
  * - any other code: failed with Tencent's message — only the actions `errors` names when it names
@@ -311,7 +312,7 @@ export function interpretMarketingAnswer(answer: Answer, count: number): CallOut
 			items: all(count, { kind: "retry", code: label, detail }),
 		};
 	}
-	if (code === 10000)
+	if (code === 10000 || code === 10001)
 		return { ...base, ret: code, items: all(count, { kind: "retry", code: label, detail }) };
 	const quota = QUOTA_CODES[code];
 	if (quota !== undefined) {
