@@ -29,6 +29,7 @@ export {
 	AUCTION_SEAT_IDS,
 	type AuctionLossReason,
 	type AuctionSeatId,
+	type ClickCommon,
 	type ClickMacroInput,
 	type ClickPoint,
 	fillClickLink,

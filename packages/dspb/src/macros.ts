@@ -16,7 +16,7 @@ export interface ClickPoint {
 }
 
 /** Fields every click may carry. Anything unknown is sent as -999. */
-interface ClickCommon {
+export interface ClickCommon {
 	/** __WIDTH__: the whole ad container's width (dp / pt). */
 	width?: number;
 	/** __HEIGHT__: the whole ad container's height (dp / pt). */

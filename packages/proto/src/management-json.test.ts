@@ -63,4 +63,18 @@ describe("management API JSON", () => {
 		expect(isProtoError(caught) && caught.code).toBe("JSON_INVALID");
 		expect(isProtoError(caught) && caught.typeName).toBe("rtaextproto.Response");
 	});
+
+	it("throws JSON_INVALID for input that is not JSON data (it takes `unknown`, e.g. `await res.json()`)", ({
+		expect,
+	}) => {
+		for (const input of [undefined, "text", 42, [1]]) {
+			let caught: unknown;
+			try {
+				fromManagementJson(ResponseSchema, input);
+			} catch (e) {
+				caught = e;
+			}
+			expect(isProtoError(caught) && caught.code).toBe("JSON_INVALID");
+		}
+	});
 });

@@ -26,16 +26,17 @@ export function toManagementJson<Desc extends DescMessage>(
  * Reads the API's JSON into a management message, ignoring fields this schema does not know
  * (the API adds fields, and its envelope carries extras such as `status`).
  * @param schema - the message schema, e.g. `ResponseSchema`
- * @param json - parsed JSON
+ * @param json - parsed JSON, e.g. `await response.json()` (`unknown` is accepted: it is validated here)
  * @returns the message
- * @throws ProtoError `JSON_INVALID` when a known field has the wrong type
+ * @throws ProtoError `JSON_INVALID` when a known field has the wrong type or `json` is not JSON data
  */
 export function fromManagementJson<Desc extends DescMessage>(
 	schema: Desc,
-	json: JsonValue,
+	json: unknown,
 ): MessageShape<Desc> {
 	try {
-		return fromJson(schema, json, { ignoreUnknownFields: true });
+		// fromJson checks every value it reads, so a non-JSON `json` ends in the catch below.
+		return fromJson(schema, json as JsonValue, { ignoreUnknownFields: true });
 	} catch (cause) {
 		const message = cause instanceof Error ? cause.message : String(cause);
 		throw new ProtoError("JSON_INVALID", schema.typeName, message, { cause });

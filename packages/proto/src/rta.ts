@@ -30,9 +30,9 @@ export function decodeRtaRequest(bytes: Uint8Array): RtaRequest {
 /**
  * Encodes an `RtaRequest` (used by load generators and tests).
  * @param request - the request
- * @returns wire bytes
+ * @returns wire bytes, backed by an `ArrayBuffer` so they are a valid `Response` / `fetch` body
  */
-export function encodeRtaRequest(request: RtaRequest): Uint8Array {
+export function encodeRtaRequest(request: RtaRequest): Uint8Array<ArrayBuffer> {
 	return toBinary(RtaRequestSchema, request);
 }
 
@@ -54,9 +54,9 @@ export function decodeRtaResponse(bytes: Uint8Array): RtaResponse {
  * Encodes an `RtaResponse`. `code` is proto2 `optional` but required by the protocol: set it
  * explicitly (0 included) so it is always on the wire.
  * @param response - the response
- * @returns wire bytes
+ * @returns wire bytes, backed by an `ArrayBuffer` so they are a valid `Response` / `fetch` body
  */
-export function encodeRtaResponse(response: RtaResponse): Uint8Array {
+export function encodeRtaResponse(response: RtaResponse): Uint8Array<ArrayBuffer> {
 	return toBinary(RtaResponseSchema, response);
 }
 
