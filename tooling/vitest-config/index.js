@@ -5,9 +5,9 @@
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { COMPATIBILITY_DATE } from "./compatibility-date.js";
 
-/** The workerd compatibility date every Worker and test in this repo uses. */
-export const COMPATIBILITY_DATE = "2026-11-01";
+export { COMPATIBILITY_DATE };
 
 const include = ["src/**/*.test.ts"];
 
