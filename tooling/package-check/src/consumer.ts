@@ -347,6 +347,9 @@ export async function runWorkerdSmoke(consumer: Consumer): Promise<SmokeResult[]
 		const deadline = Date.now() + 90_000;
 		while (Date.now() < deadline) {
 			if (child.exitCode !== null) throw new Error(`wrangler dev exited with ${child.exitCode}:\n${output}`);
+			// A failed bundle leaves wrangler dev waiting for edits: that is the answer already.
+			if (/Build failed/.test(output))
+				throw new Error(`wrangler could not bundle the consumer Worker:\n${output}`);
 			try {
 				const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(10_000) });
 				if (response.ok) return (await response.json()) as SmokeResult[];

@@ -117,6 +117,20 @@ async function sizes(consumer: Consumer): Promise<{ all: PackageSizes[]; problem
 	return { all, problems };
 }
 
+/** Runs one stage; an exception becomes a problem so the later stages still report. */
+async function guarded(problems: string[], what: string, stage: () => Promise<void>): Promise<void> {
+	try {
+		await stage();
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		console.error(`  ✗ ${what}: ${message.split("\n")[0]}`);
+		problems.push(`${what}: ${message}`);
+	}
+}
+
+/** The first line of a failure, for the progress log (the summary has all of it). */
+const firstLine = (text: string) => text.split("\n")[0] ?? "";
+
 async function check(): Promise<string[]> {
 	step("setup of every package under packages/*");
 	const publics = publicPackages();
@@ -139,49 +153,61 @@ async function check(): Promise<string[]> {
 	const consumer = await install(publics, packed);
 
 	step("(1) plain Node imports each package (no TypeScript)");
-	for (const r of await runNodeSmoke(consumer)) {
-		console.log(`  ${r.ok ? "✓" : "✗"} ${r.name}: ${r.ok ? r.detail : ""}`);
-		if (!r.ok) problems.push(`${r.name}: plain Node import/smoke failed: ${r.detail}`);
-	}
+	await guarded(problems, "plain Node", async () => {
+		for (const r of await runNodeSmoke(consumer)) {
+			console.log(`  ${r.ok ? "✓" : "✗"} ${r.name}: ${r.ok ? r.detail : firstLine(r.detail)}`);
+			if (!r.ok) problems.push(`${r.name}: plain Node import/smoke failed: ${r.detail}`);
+		}
+	});
 
 	step("(2) tsc: TS consumer + README examples, moduleResolution bundler and nodenext");
 	const written = writeTypeScriptConsumer(consumer, root);
-	for (const r of await typeCheckConsumer(consumer)) {
-		console.log(`  ${r.errors ? "✗" : "✓"} ${r.config} (${written.length} README examples)`);
-		if (r.errors) problems.push(`tsc -p ${r.config} in the consumer failed:\n${r.errors}`);
-	}
+	await guarded(problems, "tsc", async () => {
+		for (const r of await typeCheckConsumer(consumer)) {
+			console.log(`  ${r.errors ? "✗" : "✓"} ${r.config} (${written.length} README examples)`);
+			if (r.errors) problems.push(`tsc -p ${r.config} in the consumer failed:\n${r.errors}`);
+		}
+	});
 
 	step("(3) workerd: one function of each package in a Worker under wrangler dev");
-	for (const r of await runWorkerdSmoke(consumer)) {
-		console.log(`  ${r.ok ? "✓" : "✗"} ${r.name}: ${r.ok ? r.detail : ""}`);
-		if (!r.ok) problems.push(`${r.name}: smoke function failed in workerd: ${r.detail}`);
-	}
+	await guarded(problems, "workerd", async () => {
+		for (const r of await runWorkerdSmoke(consumer)) {
+			console.log(`  ${r.ok ? "✓" : "✗"} ${r.name}: ${r.ok ? r.detail : firstLine(r.detail)}`);
+			if (!r.ok) problems.push(`${r.name}: smoke function failed in workerd: ${r.detail}`);
+		}
+	});
 
 	step("(4) README examples run in Node");
-	const examples = await runReadmeExamples(consumer, written);
-	const ran = written.filter((w) => w.runFile).length;
-	console.log(
-		`  ${ran - examples.length}/${ran} runnable examples passed (${written.length - ran} compile-only)`,
-	);
-	problems.push(...examples);
+	await guarded(problems, "README examples", async () => {
+		const examples = await runReadmeExamples(consumer, written);
+		const ran = written.filter((w) => w.runFile).length;
+		console.log(
+			`  ${ran - examples.length}/${ran} runnable examples passed (${written.length - ran} compile-only)`,
+		);
+		problems.push(...examples);
+	});
 
 	step("sizes: tarballs and what a Worker pays (esbuild, minified + gzip)");
-	const measured = await sizes(consumer);
-	problems.push(...measured.problems);
-	const stale = measured.all.filter(
-		(s, i) => !readmeSizeIsCurrent(consumer.packages[i]?.readmeFile ?? "", s),
-	);
-	if (stale.length > 0) {
-		console.log(
-			`\n  note: the size table in ${stale.map((s) => s.name).join(", ")} README differs; run \`npm run size -- --write\``,
+	await guarded(problems, "sizes", async () => {
+		const measured = await sizes(consumer);
+		problems.push(...measured.problems);
+		const stale = measured.all.filter(
+			(s, i) => !readmeSizeIsCurrent(consumer.packages[i]?.readmeFile ?? "", s),
 		);
-	}
+		if (stale.length > 0) {
+			console.log(
+				`\n  note: the size table in the README of ${stale.map((s) => s.name).join(", ")} is off by more than 5 %; run \`npm run size -- --write\``,
+			);
+		}
+	});
 
 	step("changeset version (dry run on a copy): every bumped package gets its CHANGELOG.md entry");
-	const versions = await dryRunVersion(root, publics);
-	for (const v of versions.versioned) console.log(`  ${v.name} ${v.from} → ${v.to}: CHANGELOG.md written`);
-	if (versions.versioned.length === 0) console.log("  no pending changesets for public packages");
-	problems.push(...versions.problems);
+	await guarded(problems, "changeset version", async () => {
+		const versions = await dryRunVersion(root, publics);
+		for (const v of versions.versioned) console.log(`  ${v.name} ${v.from} → ${v.to}: CHANGELOG.md written`);
+		if (versions.versioned.length === 0) console.log("  no pending changesets for public packages");
+		problems.push(...versions.problems);
+	});
 	return problems;
 }
 
