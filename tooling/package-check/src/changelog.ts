@@ -5,7 +5,7 @@
  * @module
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -46,6 +46,18 @@ export async function dryRunVersion(
 	publicPackages: readonly WorkspacePackage[],
 ): Promise<{ versioned: VersionedPackage[]; problems: string[] }> {
 	const copy = mkdtempSync(path.join(os.tmpdir(), "txad-changeset-"));
+	try {
+		return await versionCopy(root, copy, publicPackages);
+	} finally {
+		rmSync(copy, { recursive: true, force: true });
+	}
+}
+
+async function versionCopy(
+	root: string,
+	copy: string,
+	publicPackages: readonly WorkspacePackage[],
+): Promise<{ versioned: VersionedPackage[]; problems: string[] }> {
 	// The lockfile tells @manypkg that this is an npm workspace.
 	for (const file of ["package.json", "package-lock.json"])
 		cpSync(path.join(root, file), path.join(copy, file));
