@@ -94,6 +94,17 @@ describe("the package checker", () => {
 		expect(result.smoke?.detail).toMatch(/does not provide an export named 'double'/);
 	});
 
+	it("fails a stale build output whose source is gone", async ({ expect }) => {
+		const files = fixtureFiles();
+		files["dist/removed.js"] = "export const gone = 1;\n";
+		files["dist/removed.js.map"] = "{}\n";
+		files["dist/removed.d.ts"] = "export declare const gone = 1;\n";
+		const result = await checkFixture(fixtureManifest(), files);
+		expect(result.tarball).toEqual([
+			"@txad/fixture tarball: dist/removed.js has no src/removed.ts: a stale build output? (delete dist/ and rebuild)",
+		]);
+	});
+
 	it("fails a tarball that would ship test files", async ({ expect }) => {
 		const manifest = fixtureManifest();
 		manifest.files = ["dist", "src", "CHANGELOG.md"];

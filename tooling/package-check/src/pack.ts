@@ -72,7 +72,8 @@ function exportTargets(exports: unknown): string[] {
 
 /**
  * What is wrong with a tarball's contents: a forbidden file, an export target that is not in
- * it, a compiled module without its declarations or source map, a missing README/CHANGELOG.
+ * it, a compiled module without its declarations, source map or source, a missing
+ * README/CHANGELOG.
  */
 export function tarballProblems(packed: PackedPackage, exports: unknown): string[] {
 	const files = new Set(packed.files);
@@ -93,6 +94,10 @@ export function tarballProblems(packed: PackedPackage, exports: unknown): string
 		for (const companion of [`${base}.d.ts`, `${file}.map`]) {
 			if (!files.has(companion)) fail(`${file} ships without ${companion}`);
 		}
+		// tsc never deletes outputs, so a module whose source is gone would ship stale.
+		const source = `src/${base.slice("dist/".length)}.ts`;
+		if (!files.has(source))
+			fail(`${file} has no ${source}: a stale build output? (delete dist/ and rebuild)`);
 	}
 	for (const required of ["package.json", "README.md", "CHANGELOG.md"]) {
 		if (!files.has(required)) fail(`${required} is missing`);
