@@ -184,7 +184,6 @@ export function writeTypeScriptConsumer(consumer: Consumer, repoRoot: string): W
 		target: "ES2022",
 		isolatedModules: true,
 		verbatimModuleSyntax: true,
-		allowImportingTsExtensions: true,
 		noUncheckedIndexedAccess: true,
 		exactOptionalPropertyTypes: true,
 	};
