@@ -10,7 +10,7 @@ export default async function smoke() {
 			media: { app_id: "1104241296", app_bundle_id: "com.test.android" },
 			device: {
 				os: "android",
-				os_version: "13",
+				os_version: "13.0",
 				model: "23049RAD8C",
 				manufacturer: "Xiaomi",
 				device_type: 1,
