@@ -1,10 +1,12 @@
 /**
- * `@txad/http-error`: the JSON HTTP error shared by the txad Worker APIs.
+ * `@txad/http-error`: moved into `@txad/worker-kit`. This re-export keeps the one Worker that
+ * still imports it (apps/rta-responder) building until it switches; then this package goes.
  * @module
+ * @deprecated Import from `@txad/worker-kit`.
  */
 export {
 	isJsonHttpErrorNamed,
 	JsonHttpError,
 	type JsonHttpErrorOptions,
 	renderThrown,
-} from "./http-error.ts";
+} from "@txad/worker-kit";

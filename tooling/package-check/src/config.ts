@@ -12,7 +12,9 @@
  */
 export const INTERNAL_PACKAGES: Readonly<Record<string, string>> = {
 	"@txad/http-error":
-		"the JSON error envelope of this repo's own Worker APIs; no published package depends on it and no other team needs it, so publishing it would only freeze an app-internal helper under semver",
+		"a re-export of @txad/worker-kit's JSON error kept only until apps/rta-responder imports @txad/worker-kit; then it is deleted",
+	"@txad/worker-kit":
+		"the shared plumbing of this repo's own Workers (their JSON error envelope, body reader, JSON-lines logger, settings readers); no published package depends on it and no other team needs it, so publishing it would only freeze app-internal helpers under semver",
 };
 
 /**

@@ -3,6 +3,7 @@
  * string-literal `code`, the field at fault and extra members, rendered in one place.
  * @module
  */
+import { logUnhandled } from "./log.ts";
 
 /** Options of a {@link JsonHttpError}. */
 export interface JsonHttpErrorOptions {
@@ -57,6 +58,7 @@ export class JsonHttpError<Code extends string = string> extends Error {
  * @param e - anything caught
  * @param name - the subclass's `name`
  * @returns whether `e` is that error
+ * @example export const isRelayError = (e: unknown): e is RelayError => isJsonHttpErrorNamed(e, "RelayError");
  */
 export function isJsonHttpErrorNamed(e: unknown, name: string): e is JsonHttpError {
 	return (
@@ -69,11 +71,13 @@ export function isJsonHttpErrorNamed(e: unknown, name: string): e is JsonHttpErr
 
 /**
  * Maps anything thrown to a response: the app's own errors as they are, everything else as an
- * opaque 500 whose detail is logged, never echoed.
+ * opaque 500 whose detail goes to the JSON-lines log (`unhandled_error`, redacted), never to the
+ * caller.
  * @param e - what was thrown
  * @param isOwn - the app's guard
  * @param internal - builds the app's 500 error
  * @returns the response
+ * @example AutoRouter({ catch: (e) => renderThrown(e, isRelayError, () => new RelayError(500, "INTERNAL", "internal error")) })
  */
 export function renderThrown(
 	e: unknown,
@@ -81,8 +85,6 @@ export function renderThrown(
 	internal: () => JsonHttpError,
 ): Response {
 	if (isOwn(e)) return e.toResponse();
-	console.error(
-		JSON.stringify({ event: "unhandled_error", error: e instanceof Error ? e.stack : String(e) }),
-	);
+	logUnhandled(e);
 	return internal().toResponse();
 }
