@@ -3,8 +3,7 @@
  * at fault, turned into a JSON response once, in the router's `catch`.
  * @module
  */
-import { isJsonHttpErrorNamed, JsonHttpError } from "@txad/http-error";
-import { describeError, log, redact } from "./log.ts";
+import { isJsonHttpErrorNamed, JsonHttpError, renderThrown } from "@txad/worker-kit";
 
 /** Every reason the relay's JSON API rejects a request. */
 export type RelayErrorCode =
@@ -72,10 +71,5 @@ export function invalidField(field: string, message: string): RelayError {
  * @returns the response
  */
 export function toErrorResponse(e: unknown): Response {
-	if (isRelayError(e)) return e.toResponse();
-	log("error", "unhandled_error", {
-		error: describeError(e),
-		stack: e instanceof Error && e.stack !== undefined ? redact(e.stack) : null,
-	});
-	return new RelayError(500, "INTERNAL", "internal error").toResponse();
+	return renderThrown(e, isRelayError, () => new RelayError(500, "INTERNAL", "internal error"));
 }

@@ -6,8 +6,8 @@
  * @module
  */
 import { env } from "cloudflare:workers";
+import { log } from "@txad/worker-kit";
 import { consumeConversions, consumeDeadLetters } from "./delivery/consumer.ts";
-import { log } from "./log.ts";
 import { router } from "./router.ts";
 import { trySettings } from "./settings.ts";
 import { sweep } from "./sweeper.ts";

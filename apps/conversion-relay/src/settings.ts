@@ -6,9 +6,21 @@
  * fixed (a configuration error never fails a conversion).
  * @module
  */
+import {
+	convertSettingsError,
+	type EnvVars,
+	memoizeSettings,
+	readBool,
+	readInt,
+	readJsonObject,
+	readSecret,
+	readText,
+	readUrl,
+	registerSecret,
+	SettingsError,
+} from "@txad/worker-kit";
 import { type AllowEntry, parseAllowlist } from "./allowlist.ts";
 import { RelayError } from "./errors.ts";
-import { registerSecret } from "./log.ts";
 
 /** docs/conversion/form-api.md §5.2: the form API's host. */
 export const DEFAULT_FORM_BASE_URL = "https://t.gdt.qq.com";
@@ -103,9 +115,7 @@ const KEYS = [
 
 /** A variable or secret the settings read. */
 export type SettingsKey = (typeof KEYS)[number];
-type Raw = Partial<Record<SettingsKey, unknown>>;
-
-let memo: { raw: unknown[]; settings: Settings } | undefined;
+type Raw = EnvVars<SettingsKey>;
 
 /**
  * The parsed settings; parsed again only when one of the raw values changed.
@@ -113,13 +123,7 @@ let memo: { raw: unknown[]; settings: Settings } | undefined;
  * @returns the settings
  * @throws RelayError `NOT_CONFIGURED` naming the first malformed variable in `field`
  */
-export function getSettings(env: Env): Settings {
-	const raw = env as unknown as Raw;
-	if (memo !== undefined && KEYS.every((k, i) => memo?.raw[i] === raw[k])) return memo.settings;
-	const settings = parseSettings(raw);
-	memo = { raw: KEYS.map((k) => raw[k]), settings };
-	return settings;
-}
+export const getSettings: (env: Env) => Settings = memoizeSettings(KEYS, parseSettings);
 
 /**
  * The settings, or the configuration error as a value.
@@ -142,27 +146,33 @@ export function trySettings(env: Env): { ok: true; settings: Settings } | { ok: 
  * @throws RelayError `NOT_CONFIGURED`
  */
 export function parseSettings(raw: Raw): Settings {
-	const ingestToken = requiredSecret(raw, "INGEST_TOKEN");
-	const clickUrlToken = requiredSecret(raw, "CLICK_URL_TOKEN");
+	return convertSettingsError(
+		() => readSettings(raw),
+		(e) => new RelayError(503, "NOT_CONFIGURED", e.message, { field: e.field, cause: e }),
+	);
+}
+
+function readSettings(raw: Raw): Settings {
+	const ingestToken = readSecret(raw, "INGEST_TOKEN");
+	const clickUrlToken = readSecret(raw, "CLICK_URL_TOKEN");
+	const allowlistText = readText(raw, "CLICK_IP_ALLOWLIST");
 	let clickAllowlist: AllowEntry[];
 	try {
-		clickAllowlist = parseAllowlist(text(raw, "CLICK_IP_ALLOWLIST"));
+		clickAllowlist = parseAllowlist(allowlistText);
 	} catch (e) {
 		throw notConfigured("CLICK_IP_ALLOWLIST", e instanceof Error ? e.message : "is malformed");
 	}
 	const signKeys = parseSignKeys(raw);
 	const tokens = parseTokens(raw);
-	const defaultCallsPerMinute = int(
-		raw,
-		"RATE_LIMIT_CALLS_PER_MINUTE",
-		DEFAULT_CALLS_PER_MINUTE,
-		1,
-		1_000_000,
-	);
+	const defaultCallsPerMinute = readInt(raw, "RATE_LIMIT_CALLS_PER_MINUTE", {
+		fallback: DEFAULT_CALLS_PER_MINUTE,
+		min: 1,
+		max: 1_000_000,
+	});
 	const accounts = parseAccounts(raw, defaultCallsPerMinute);
-	const retryBaseSeconds = int(raw, "RETRY_BASE_SECONDS", 30, 0, 43_200);
+	const retryBaseSeconds = readInt(raw, "RETRY_BASE_SECONDS", { fallback: 30, min: 0, max: 43_200 });
 	// Queues cap a message delay at 12 hours (docs/cloudflare/platform-facts.md "Queues").
-	const retryMaxSeconds = int(raw, "RETRY_MAX_SECONDS", 3600, 0, 43_200);
+	const retryMaxSeconds = readInt(raw, "RETRY_MAX_SECONDS", { fallback: 3600, min: 0, max: 43_200 });
 	const settings: Settings = {
 		ingestToken,
 		clickUrlToken,
@@ -174,18 +184,31 @@ export function parseSettings(raw: Raw): Settings {
 		apiBaseUrl: baseUrl(raw, "TENCENT_API_BASE_URL", DEFAULT_API_BASE_URL),
 		callbackOrigins: parseOrigins(raw),
 		callbackAuthHeaders: parseAuthHeaders(raw),
-		attributionWindowSeconds: int(raw, "ATTRIBUTION_WINDOW_SECONDS", 7 * 86_400, 60, 365 * 86_400),
-		lateClickWindowSeconds: int(raw, "LATE_CLICK_WINDOW_SECONDS", 86_400, 0, 30 * 86_400),
-		reportUnattributed: bool(raw, "REPORT_UNATTRIBUTED", false),
-		maxAttempts: int(raw, "MAX_DELIVERY_ATTEMPTS", 10, 1, 100),
+		attributionWindowSeconds: readInt(raw, "ATTRIBUTION_WINDOW_SECONDS", {
+			fallback: 7 * 86_400,
+			min: 60,
+			max: 365 * 86_400,
+		}),
+		lateClickWindowSeconds: readInt(raw, "LATE_CLICK_WINDOW_SECONDS", {
+			fallback: 86_400,
+			min: 0,
+			max: 30 * 86_400,
+		}),
+		reportUnattributed: readBool(raw, "REPORT_UNATTRIBUTED", false),
+		maxAttempts: readInt(raw, "MAX_DELIVERY_ATTEMPTS", { fallback: 10, min: 1, max: 100 }),
 		retryBaseSeconds,
 		retryMaxSeconds,
-		timeoutMs: int(raw, "UPSTREAM_TIMEOUT_MS", 5000, 100, 60_000),
-		sweepGraceMs: int(raw, "SWEEP_GRACE_SECONDS", 10, 0, 86_400) * 1000,
+		timeoutMs: readInt(raw, "UPSTREAM_TIMEOUT_MS", { fallback: 5000, min: 100, max: 60_000 }),
+		sweepGraceMs: readInt(raw, "SWEEP_GRACE_SECONDS", { fallback: 10, min: 0, max: 86_400 }) * 1000,
 		defaultCallsPerMinute,
-		maxActionsPerCall: int(raw, "MAX_ACTIONS_PER_CALL", MAX_ACTIONS_PER_CALL, 1, MAX_ACTIONS_PER_CALL),
-		tokenRefreshMarginMs: int(raw, "TOKEN_REFRESH_MARGIN_SECONDS", 3600, 0, 86_399) * 1000,
-		formResendUncertain: bool(raw, "FORM_RESEND_UNCERTAIN", true),
+		maxActionsPerCall: readInt(raw, "MAX_ACTIONS_PER_CALL", {
+			fallback: MAX_ACTIONS_PER_CALL,
+			min: 1,
+			max: MAX_ACTIONS_PER_CALL,
+		}),
+		tokenRefreshMarginMs:
+			readInt(raw, "TOKEN_REFRESH_MARGIN_SECONDS", { fallback: 3600, min: 0, max: 86_399 }) * 1000,
+		formResendUncertain: readBool(raw, "FORM_RESEND_UNCERTAIN", true),
 	};
 	registerSecret(ingestToken);
 	registerSecret(clickUrlToken);
@@ -225,63 +248,13 @@ export function userActionSetId(settings: Settings, accountId: string, appid: st
 	return sets.get(appid) ?? sets.get("*");
 }
 
-function text(raw: Raw, key: SettingsKey): string {
-	const value = raw[key];
-	if (value === undefined || value === null) return "";
-	if (typeof value !== "string") throw notConfigured(key, "must be a string");
-	return value.trim();
-}
-
-function requiredSecret(raw: Raw, key: SettingsKey): string {
-	const value = text(raw, key);
-	if (value === "") throw notConfigured(key, `is not set (wrangler secret put ${key})`);
-	return value;
-}
-
-function int(raw: Raw, key: SettingsKey, fallback: number, min: number, max: number): number {
-	const t = text(raw, key);
-	if (t === "") return fallback;
-	const n = Number(t);
-	if (!/^-?[0-9]+$/.test(t) || n < min || n > max) {
-		throw notConfigured(key, `must be an integer from ${min} to ${max}`);
-	}
-	return n;
-}
-
-function bool(raw: Raw, key: SettingsKey, fallback: boolean): boolean {
-	const t = text(raw, key).toLowerCase();
-	if (t === "") return fallback;
-	if (t === "true") return true;
-	if (t === "false") return false;
-	throw notConfigured(key, 'must be "true" or "false"');
-}
-
+// A base URL without trailing slashes, so paths are appended with one.
 function baseUrl(raw: Raw, key: SettingsKey, fallback: string): string {
-	const t = text(raw, key);
-	if (t === "") return fallback;
-	let url: URL;
-	try {
-		url = new URL(t);
-	} catch {
-		throw notConfigured(key, "must be an http(s) URL");
-	}
-	if (url.protocol !== "https:" && url.protocol !== "http:")
-		throw notConfigured(key, "must be an http(s) URL");
-	return t.replace(/\/+$/, "");
+	return readUrl(raw, key, fallback).href.replace(/\/+$/, "");
 }
 
-function json(raw: Raw, key: SettingsKey, fallback: string): Record<string, unknown> {
-	const t = text(raw, key) || fallback;
-	let data: unknown;
-	try {
-		data = JSON.parse(t);
-	} catch {
-		throw notConfigured(key, "is not valid JSON");
-	}
-	if (data === null || typeof data !== "object" || Array.isArray(data)) {
-		throw notConfigured(key, "must be a JSON object keyed by advertiser account id");
-	}
-	return data as Record<string, unknown>;
+function accountMap(raw: Raw, key: SettingsKey): Record<string, unknown> {
+	return readJsonObject(raw, key, { fallback: {}, expected: "a JSON object keyed by advertiser account id" });
 }
 
 const ACCOUNT_ID = /^[1-9][0-9]{0,19}$/;
@@ -297,7 +270,7 @@ function accountKeys(key: SettingsKey, data: Record<string, unknown>): [string, 
 // docs/conversion/form-api.md §5.6: one sign_key per advertiser account.
 function parseSignKeys(raw: Raw): Map<string, string> {
 	const out = new Map<string, string>();
-	for (const [id, value] of accountKeys("SIGN_KEYS", json(raw, "SIGN_KEYS", "{}"))) {
+	for (const [id, value] of accountKeys("SIGN_KEYS", accountMap(raw, "SIGN_KEYS"))) {
 		if (typeof value !== "string" || value === "") {
 			throw notConfigured("SIGN_KEYS", `entry ${id} must be a non-empty string`);
 		}
@@ -308,7 +281,7 @@ function parseSignKeys(raw: Raw): Map<string, string> {
 
 function parseTokens(raw: Raw): Map<string, AccountToken> {
 	const out = new Map<string, AccountToken>();
-	for (const [id, value] of accountKeys("TENCENT_TOKENS", json(raw, "TENCENT_TOKENS", "{}"))) {
+	for (const [id, value] of accountKeys("TENCENT_TOKENS", accountMap(raw, "TENCENT_TOKENS"))) {
 		const entry = value as Record<string, unknown> | null;
 		if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
 			throw notConfigured("TENCENT_TOKENS", `entry ${id} must be an object`);
@@ -344,7 +317,7 @@ function parseTokens(raw: Raw): Map<string, AccountToken> {
 
 function parseAccounts(raw: Raw, defaultCallsPerMinute: number): Map<string, AccountSettings> {
 	const out = new Map<string, AccountSettings>();
-	for (const [id, value] of accountKeys("TENCENT_ACCOUNTS", json(raw, "TENCENT_ACCOUNTS", "{}"))) {
+	for (const [id, value] of accountKeys("TENCENT_ACCOUNTS", accountMap(raw, "TENCENT_ACCOUNTS"))) {
 		const entry = value as Record<string, unknown> | null;
 		if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
 			throw notConfigured("TENCENT_ACCOUNTS", `entry ${id} must be an object`);
@@ -383,7 +356,7 @@ function parseAccounts(raw: Raw, defaultCallsPerMinute: number): Map<string, Acc
 }
 
 function parseOrigins(raw: Raw): string[] {
-	const t = text(raw, "CALLBACK_ORIGINS") || DEFAULT_API_BASE_URL;
+	const t = readText(raw, "CALLBACK_ORIGINS") || DEFAULT_API_BASE_URL;
 	return t.split(",").map((entry) => {
 		const e = entry.trim();
 		let url: URL;
@@ -408,7 +381,7 @@ function parseOrigins(raw: Raw): string[] {
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function parseAuthHeaders(raw: Raw): AuthHeaderNames {
-	const t = text(raw, "CALLBACK_AUTH_HEADERS") || "access-token,timestamp,nonce";
+	const t = readText(raw, "CALLBACK_AUTH_HEADERS") || "access-token,timestamp,nonce";
 	const names = t.split(",").map((n) => n.trim().toLowerCase());
 	const [accessToken, timestamp, nonce] = names;
 	if (
@@ -426,6 +399,6 @@ function parseAuthHeaders(raw: Raw): AuthHeaderNames {
 	return { accessToken, timestamp, nonce };
 }
 
-function notConfigured(field: SettingsKey, message: string): RelayError {
-	return new RelayError(503, "NOT_CONFIGURED", `${field} ${message}`, { field });
+function notConfigured(field: SettingsKey, problem: string): SettingsError {
+	return new SettingsError(field, problem);
 }

@@ -9,8 +9,9 @@
  *   rarely wait for a refresh.
  * @module
  */
+
+import { describeError, log } from "@txad/worker-kit";
 import { expireWaiting, listStalled, markEnqueued, purgeClicks } from "./ledger.ts";
-import { describeError, log } from "./log.ts";
 import { enqueueConversions } from "./queue.ts";
 import { trySettings } from "./settings.ts";
 import { getAccessToken } from "./tokens/access.ts";

@@ -3,8 +3,9 @@
  * API answer classes and quota header, the action JSON, log redaction, CST midnight, SHA-256.
  * @module
  */
+
+import { describeError, log, REDACTED, readBodyLimited, redact, registerSecret } from "@txad/worker-kit";
 import { describe, it } from "vitest";
-import { readBodyLimited } from "../src/body.ts";
 import {
 	buildUserId,
 	encodeAction,
@@ -16,7 +17,6 @@ import {
 import { planCalls, utf8Bytes } from "../src/delivery/plan.ts";
 import { sha256Hex } from "../src/hash.ts";
 import { isIpv4, isIpv6, isUnspecifiedIp } from "../src/ip.ts";
-import { describeError, log, REDACTED, redact, registerSecret } from "../src/log.ts";
 import { minuteStart, nextCstMidnight } from "../src/rate-limit.ts";
 import { storedRow } from "./helpers.ts";
 

@@ -14,6 +14,8 @@
  * crashing reaches the dead-letter queue.
  * @module
  */
+
+import { describeError, log, redact } from "@txad/worker-kit";
 import {
 	type AttemptResult,
 	type ConversionRow,
@@ -26,7 +28,6 @@ import {
 	readConversions,
 	type Transition,
 } from "../ledger.ts";
-import { describeError, log, redact } from "../log.ts";
 import { enqueueConversions, isConversionMessage } from "../queue.ts";
 import { blockAccount, quotaResumesAt, takeCalls } from "../rate-limit.ts";
 import { accountSettings, type Settings, trySettings } from "../settings.ts";

@@ -4,8 +4,7 @@
  * conversion sits in `sending` for a whole lease waiting for bytes that never come.
  * @module
  */
-import { readBodyLimited } from "../body.ts";
-import { describeError } from "../log.ts";
+import { describeError, readBodyLimited } from "@txad/worker-kit";
 import type { Answer } from "./types.ts";
 
 /** Upstream answers are small JSON; anything larger is not an answer we can use. */

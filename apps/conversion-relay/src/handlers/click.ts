@@ -10,12 +10,12 @@
  * @module
  */
 import { timingSafeEqual } from "@txad/signing";
+import { describeError, log } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
 import { isIpAllowed } from "../allowlist.ts";
 import { recordClick } from "../attribution.ts";
 import { isRelayError } from "../errors.ts";
 import { markEnqueued } from "../ledger.ts";
-import { describeError, log } from "../log.ts";
 import { enqueueConversions } from "../queue.ts";
 import { trySettings } from "../settings.ts";
 import { parseClickParams } from "../validate.ts";

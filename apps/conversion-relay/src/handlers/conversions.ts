@@ -4,6 +4,8 @@
  * bearer token.
  * @module
  */
+
+import { describeError, log } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
 import { acceptConversion } from "../attribution.ts";
 import { requireBearer } from "../auth.ts";
@@ -19,7 +21,6 @@ import {
 	markEnqueued,
 	reopenFailed,
 } from "../ledger.ts";
-import { describeError, log } from "../log.ts";
 import { enqueueConversions } from "../queue.ts";
 import { parseConversionBody } from "../validate.ts";
 import { readJsonBody } from "./json-body.ts";

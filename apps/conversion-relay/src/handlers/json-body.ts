@@ -2,7 +2,7 @@
  * Reads a JSON request body through the byte-counting reader, for every route that takes one.
  * @module
  */
-import { readBodyLimited } from "../body.ts";
+import { readJsonWithin } from "@txad/worker-kit";
 import { MAX_BODY_BYTES, RelayError } from "../errors.ts";
 
 /**
@@ -14,21 +14,15 @@ import { MAX_BODY_BYTES, RelayError } from "../errors.ts";
  * @throws RelayError 413 `BODY_TOO_LARGE`, 400 `INVALID_JSON`
  */
 export async function readJsonBody(request: Request): Promise<unknown> {
-	const tooLarge = () =>
-		new RelayError(413, "BODY_TOO_LARGE", `the body must be at most ${MAX_BODY_BYTES} bytes`);
-	const declared = Number(request.headers.get("content-length") ?? "0");
-	if (declared > MAX_BODY_BYTES) throw tooLarge();
-	const read = await readBodyLimited(request.body, MAX_BODY_BYTES);
-	if (read.kind === "too_large") throw tooLarge();
-	let text: string;
-	try {
-		text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(read.bytes);
-	} catch {
-		throw new RelayError(400, "INVALID_JSON", "the body is not UTF-8");
-	}
-	try {
-		return JSON.parse(text);
-	} catch {
-		throw new RelayError(400, "INVALID_JSON", "the body is not valid JSON");
+	const read = await readJsonWithin(request, MAX_BODY_BYTES);
+	switch (read.kind) {
+		case "ok":
+			return read.value;
+		case "too_large":
+			throw new RelayError(413, "BODY_TOO_LARGE", `the body must be at most ${read.limit} bytes`);
+		case "not_utf8":
+			throw new RelayError(400, "INVALID_JSON", "the body is not UTF-8");
+		case "invalid_json":
+			throw new RelayError(400, "INVALID_JSON", "the body is not valid JSON");
 	}
 }

@@ -5,10 +5,11 @@
  * Token values are accepted, never returned.
  * @module
  */
+
+import { log, registerSecret } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
 import { requireBearer } from "../auth.ts";
 import { invalidField, RelayError } from "../errors.ts";
-import { log, registerSecret } from "../log.ts";
 import { requestTokenPair } from "../tokens/oauth.ts";
 import { installTokenPair, listTokenStatus, type TokenPair, type TokenStatus } from "../tokens/store.ts";
 import { readJsonBody } from "./json-body.ts";

@@ -6,7 +6,7 @@
  * generation.
  * @module
  */
-import { log, registerSecret } from "../log.ts";
+import { log, registerSecret } from "@txad/worker-kit";
 import type { Settings } from "../settings.ts";
 import { requestTokenPair } from "./oauth.ts";
 import { completeRefresh, failRefresh, getTokenRow, type TokenRow, takeRefreshLease } from "./store.ts";

@@ -5,8 +5,9 @@
  * The URL carries secrets, so it is never logged.
  * @module
  */
+
+import { registerSecret } from "@txad/worker-kit";
 import { exchange } from "../delivery/exchange.ts";
-import { registerSecret } from "../log.ts";
 import type { OAuthApp, Settings } from "../settings.ts";
 import type { TokenPair } from "./store.ts";
 
