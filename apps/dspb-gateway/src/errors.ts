@@ -5,7 +5,7 @@
  * guide's 返回码列表, the HTTP status, and `retryable` (the guide allows no further retry).
  * @module
  */
-import { isJsonHttpErrorNamed, JsonHttpError } from "@txad/http-error";
+import { isJsonHttpErrorNamed, JsonHttpError } from "@txad/worker-kit";
 
 /** Every reason the gateway answers with an error. */
 export type GatewayErrorCode =

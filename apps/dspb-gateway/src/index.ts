@@ -6,7 +6,8 @@
  * @module
  */
 import { env } from "cloudflare:workers";
-import { logEvent } from "./log.ts";
+import { describeError, log } from "@txad/worker-kit";
+import { isGatewayError } from "./errors.ts";
 import { router } from "./router.ts";
 import { getSettings } from "./settings.ts";
 
@@ -15,7 +16,11 @@ import { getSettings } from "./settings.ts";
 try {
 	getSettings(env);
 } catch (e) {
-	logEvent("settings_invalid", { error: e instanceof Error ? e.message : String(e) }, "error");
+	log(
+		"error",
+		"settings_invalid",
+		isGatewayError(e) ? { field: e.field, message: e.message } : { error: describeError(e) },
+	);
 }
 
 export default {

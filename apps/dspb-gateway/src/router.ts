@@ -2,7 +2,7 @@
  * The route table.
  * @module
  */
-import { renderThrown } from "@txad/http-error";
+import { renderThrown } from "@txad/worker-kit";
 import { AutoRouter, type IRequest } from "itty-router";
 import { GatewayError, isGatewayError } from "./errors.ts";
 import { handleAds } from "./handlers/ads.ts";

@@ -5,6 +5,18 @@
  * @module
  */
 import { type AuctionPricePadding, parseRsaPublicKey } from "@txad/dspb";
+import {
+	convertSettingsError,
+	type EnvVars,
+	memoizeSettings,
+	readInt,
+	readJsonObject,
+	readOneOf,
+	readText,
+	readUrl,
+	registerSecret,
+	SettingsError,
+} from "@txad/worker-kit";
 import { GatewayError } from "./errors.ts";
 
 /** Who may call the gateway: an app build, or the publisher's own backend. */
@@ -62,14 +74,19 @@ const KEYS = [
 
 type Key = (typeof KEYS)[number];
 /** Raw env values by name. */
-export type RawSettings = Partial<Record<Key, string | undefined>>;
+export type RawSettings = EnvVars<Key>;
+
+/** How __AUCTION_PRICE__ may be RSA-padded (docs/dspb/protocol.md). */
+const PRICE_PADDINGS = [
+	"pkcs1",
+	"oaep-sha256",
+	"oaep-sha1",
+] as const satisfies readonly AuctionPricePadding[];
 
 /** The shortest NOTICE_SIGNING_KEY accepted (an HMAC-SHA256 key of ≥ 256 bits of text). */
 export const MIN_NOTICE_KEY_LENGTH = 32;
 /** The shortest app key secret accepted. */
 export const MIN_APP_KEY_SECRET_LENGTH = 16;
-
-let memo: { raw: unknown[]; settings: Settings } | undefined;
 
 /**
  * The parsed settings for an env; parsed again only when one of the values changed.
@@ -77,13 +94,7 @@ let memo: { raw: unknown[]; settings: Settings } | undefined;
  * @returns the settings
  * @throws GatewayError 500 `NOT_CONFIGURED` naming the first malformed variable
  */
-export function getSettings(env: Env): Settings {
-	const raw = env as unknown as RawSettings;
-	if (memo !== undefined && KEYS.every((k, i) => memo?.raw[i] === raw[k])) return memo.settings;
-	const settings = parseSettings(raw);
-	memo = { raw: KEYS.map((k) => raw[k]), settings };
-	return settings;
-}
+export const getSettings: (env: Env) => Settings = memoizeSettings(KEYS, parseSettings);
 
 /**
  * Parses settings from raw env strings.
@@ -92,18 +103,17 @@ export function getSettings(env: Env): Settings {
  * @throws GatewayError 500 `NOT_CONFIGURED`
  */
 export function parseSettings(raw: RawSettings): Settings {
-	const endpoint = text(raw, "DSPB_ENDPOINT") || "https://mi.gdt.qq.com/api/v3";
-	let url: URL;
-	try {
-		url = new URL(endpoint);
-	} catch {
-		throw notConfigured("DSPB_ENDPOINT", `must be a URL, got "${endpoint}"`);
-	}
-	if (url.protocol !== "https:" && url.protocol !== "http:")
-		throw notConfigured("DSPB_ENDPOINT", "must be an http(s) URL");
+	return convertSettingsError(
+		() => readSettings(raw),
+		(e) => new GatewayError(500, "NOT_CONFIGURED", e.message, { field: e.field, cause: e }),
+	);
+}
+
+function readSettings(raw: RawSettings): Settings {
+	const url = readUrl(raw, "DSPB_ENDPOINT", "https://mi.gdt.qq.com/api/v3");
 
 	const signSecrets = new Map<string, string>();
-	for (const [appId, secret] of Object.entries(jsonObject(raw, "DSPB_SIGN_SECRETS"))) {
+	for (const [appId, secret] of Object.entries(readJsonObject(raw, "DSPB_SIGN_SECRETS", { secret: true }))) {
 		if (!/^[0-9]+$/.test(appId)) throw notConfigured("DSPB_SIGN_SECRETS", `key "${appId}" is not an app_id`);
 		if (typeof secret !== "string" || secret === "")
 			throw notConfigured("DSPB_SIGN_SECRETS", `the secret of ${appId} must be a non-empty string`);
@@ -111,7 +121,7 @@ export function parseSettings(raw: RawSettings): Settings {
 	}
 
 	const placements = new Map<string, PlacementConfig>();
-	const media = jsonObject(raw, "MEDIA");
+	const media = readJsonObject(raw, "MEDIA");
 	for (const [appId, value] of Object.entries(media)) {
 		const where = `MEDIA.${appId}`;
 		if (!/^[0-9]+$/.test(appId)) throw notConfigured("MEDIA", `key "${appId}" is not an app_id`);
@@ -142,7 +152,7 @@ export function parseSettings(raw: RawSettings): Settings {
 		throw notConfigured("MEDIA", "lists no placement: add your 优量汇 media and their placements");
 
 	const appKeys = new Map<string, AppKey>();
-	for (const [keyId, value] of Object.entries(jsonObject(raw, "APP_KEYS"))) {
+	for (const [keyId, value] of Object.entries(readJsonObject(raw, "APP_KEYS", { secret: true }))) {
 		const where = `APP_KEYS.${keyId}`;
 		if (!/^[A-Za-z0-9_-]{1,64}$/.test(keyId))
 			throw notConfigured("APP_KEYS", `key id "${keyId}" must be 1–64 of A–Z a–z 0–9 _ -`);
@@ -157,7 +167,7 @@ export function parseSettings(raw: RawSettings): Settings {
 	}
 	if (appKeys.size === 0) throw notConfigured("APP_KEYS", "lists no key: no caller could authenticate");
 
-	const pricePublicKey = text(raw, "DSPB_PRICE_PUBLIC_KEY") || undefined;
+	const pricePublicKey = readText(raw, "DSPB_PRICE_PUBLIC_KEY") || undefined;
 	if (pricePublicKey !== undefined) {
 		try {
 			parseRsaPublicKey(pricePublicKey);
@@ -165,40 +175,27 @@ export function parseSettings(raw: RawSettings): Settings {
 			throw notConfigured("DSPB_PRICE_PUBLIC_KEY", `is not a usable RSA public key: ${(e as Error).message}`);
 		}
 	}
-	const padding = text(raw, "DSPB_PRICE_PADDING") || "pkcs1";
-	if (padding !== "pkcs1" && padding !== "oaep-sha256" && padding !== "oaep-sha1")
-		throw notConfigured("DSPB_PRICE_PADDING", `must be pkcs1, oaep-sha256 or oaep-sha1, got "${padding}"`);
-	const noticeSigningKey = text(raw, "NOTICE_SIGNING_KEY");
+	const padding = readOneOf(raw, "DSPB_PRICE_PADDING", PRICE_PADDINGS, "pkcs1");
+	const noticeSigningKey = readText(raw, "NOTICE_SIGNING_KEY");
 	if (noticeSigningKey.length < MIN_NOTICE_KEY_LENGTH)
 		throw notConfigured("NOTICE_SIGNING_KEY", `must be at least ${MIN_NOTICE_KEY_LENGTH} characters`);
 
-	return {
+	const settings: Settings = {
 		endpoint: `${url.origin}${url.pathname}`,
-		timeoutMs: int(raw, "UPSTREAM_TIMEOUT_MS", 1000, 50, 10_000),
+		timeoutMs: readInt(raw, "UPSTREAM_TIMEOUT_MS", { fallback: 1000, min: 50, max: 10_000 }),
 		appKeys,
 		signSecrets,
 		placements,
 		pricePublicKey,
 		pricePadding: padding,
 		noticeSigningKey,
-		noticeTtlSeconds: int(raw, "NOTICE_TTL_SECONDS", 3600, 60, 7 * 86_400),
+		noticeTtlSeconds: readInt(raw, "NOTICE_TTL_SECONDS", { fallback: 3600, min: 60, max: 7 * 86_400 }),
 	};
-}
-
-function text(raw: RawSettings, key: Key): string {
-	return (raw[key] ?? "").trim();
-}
-
-function jsonObject(raw: RawSettings, key: Key): Record<string, unknown> {
-	const t = text(raw, key);
-	if (t === "") throw notConfigured(key, "is not set");
-	let data: unknown;
-	try {
-		data = JSON.parse(t);
-	} catch {
-		throw notConfigured(key, "is not JSON");
-	}
-	return object(data, key);
+	// Defence in depth: no log line can carry them, even inside an error message.
+	for (const secret of signSecrets.values()) registerSecret(secret);
+	for (const key of appKeys.values()) registerSecret(key.secret);
+	registerSecret(noticeSigningKey);
+	return settings;
 }
 
 function object(value: unknown, where: string): Record<string, unknown> {
@@ -207,15 +204,6 @@ function object(value: unknown, where: string): Record<string, unknown> {
 	return value as Record<string, unknown>;
 }
 
-function int(raw: RawSettings, key: Key, fallback: number, min: number, max: number): number {
-	const t = text(raw, key);
-	if (t === "") return fallback;
-	const n = Number(t);
-	if (!Number.isInteger(n) || n < min || n > max)
-		throw notConfigured(key, `must be an integer from ${min} to ${max}, got "${t}"`);
-	return n;
-}
-
-function notConfigured(field: string, message: string): GatewayError {
-	return new GatewayError(500, "NOT_CONFIGURED", `${field} ${message}`, { field });
+function notConfigured(field: string, problem: string): SettingsError {
+	return new SettingsError(field, problem);
 }

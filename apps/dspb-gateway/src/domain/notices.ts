@@ -15,8 +15,8 @@ import {
 	fillLossNoticeUrl,
 	fillWinNoticeUrl,
 } from "@txad/dspb";
+import { log } from "@txad/worker-kit";
 import { GatewayError, invalidField } from "../errors.ts";
-import { logEvent } from "../log.ts";
 import { placementMetrics } from "../metrics.ts";
 import type { AppKey, Settings } from "../settings.ts";
 import type { Upstream } from "../upstream.ts";
@@ -166,9 +166,10 @@ export async function dispatchNotice(upstream: Upstream, notice: PreparedNotice)
 	const ok = "status" in result && result.status >= 200 && result.status < 300;
 	if (ok) m.notices[notice.kind]++;
 	else m.notices.failed++;
-	logEvent(
-		ok ? "notice_sent" : "notice_failed",
-		{ kind: notice.kind, pos_id: notice.posId, ad_id: notice.adId ?? null, ...result },
-		ok ? "info" : "warn",
-	);
+	log(ok ? "info" : "warn", ok ? "notice_sent" : "notice_failed", {
+		kind: notice.kind,
+		pos_id: notice.posId,
+		ad_id: notice.adId ?? null,
+		...result,
+	});
 }

@@ -7,8 +7,8 @@
  */
 import { buildAdRequest, type DspbAd, type DspbError, describeRet, isDspbError, RET_NO_AD } from "@txad/dspb";
 import { decideJump, filterByInstallRelation } from "@txad/jump";
+import { log } from "@txad/worker-kit";
 import { GatewayError, invalidField } from "../errors.ts";
-import { logEvent } from "../log.ts";
 import { bump, placementMetrics, recordLatency } from "../metrics.ts";
 import type { AppKey, Settings } from "../settings.ts";
 import type { Upstream } from "../upstream.ts";
@@ -102,7 +102,7 @@ export async function serveAds(body: unknown, ctx: ServeContext): Promise<AdsAns
 		const err = upstreamError(e, ctx.settings.timeoutMs);
 		if (e.ret !== undefined) bump(m.ret, e.ret);
 		bump(m.errors, err.code);
-		logEvent("upstream_error", { pos_id: posId, code: err.code, message: err.message }, "warn");
+		log("warn", "upstream_error", { pos_id: posId, code: err.code, message: err.message });
 		throw err;
 	}
 	bump(m.ret, 0);

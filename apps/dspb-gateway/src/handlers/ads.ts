@@ -3,10 +3,10 @@
  * @module
  */
 import { authenticate } from "../auth.ts";
-import { readJsonBody } from "../body.ts";
 import { serveAds } from "../domain/serve-ads.ts";
 import { getSettings } from "../settings.ts";
 import { createUpstream } from "../upstream.ts";
+import { readJsonBody } from "./json-body.ts";
 
 /** Bodies above this are refused (an installed-package list of 5000 names fits). */
 export const MAX_ADS_BODY_BYTES = 256 * 1024;

@@ -4,7 +4,6 @@
  * @module
  */
 import { authenticate } from "../auth.ts";
-import { readJsonBody } from "../body.ts";
 import {
 	dispatchNotice,
 	type PreparedNotice,
@@ -14,6 +13,7 @@ import {
 import type { AppKey } from "../settings.ts";
 import { getSettings, type Settings } from "../settings.ts";
 import { createUpstream } from "../upstream.ts";
+import { readJsonBody } from "./json-body.ts";
 
 /** A notice body carries a token and a few numbers. */
 export const MAX_NOTICE_BODY_BYTES = 16 * 1024;
