@@ -35,7 +35,7 @@ export const SandboxCode = {
 	LIMIT_EXCEEDED: 3004,
 	/** Unexpected failure; the detail goes to the log. */
 	INTERNAL: 5000,
-	/** SANDBOX_ACCOUNTS or SANDBOX_INFO is missing or malformed. */
+	/** SANDBOX_ACCOUNTS, SANDBOX_INFO or SANDBOX_MAX_TARGETS is missing or malformed; msg names it. */
 	NOT_CONFIGURED: 5001,
 } as const;
 

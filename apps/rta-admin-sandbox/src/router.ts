@@ -3,6 +3,7 @@
  * (docs/rta/management-api.md API请求约定); anything else is a 404 envelope.
  * @module
  */
+import { logUnhandled } from "@txad/worker-kit";
 import { AutoRouter, type IRequest } from "itty-router";
 import { SandboxCode } from "./codes.ts";
 import { envelopeResponse } from "./envelope.ts";
@@ -24,7 +25,7 @@ function notFound(req: IRequest): Response {
 export const router = AutoRouter({
 	catch: (e: unknown) => {
 		const taskid = crypto.randomUUID();
-		console.error(JSON.stringify({ taskid, error: String(e) }));
+		logUnhandled(e, { taskid });
 		return envelopeResponse(
 			{ code: SandboxCode.INTERNAL, msg: `internal error (taskid ${taskid})` },
 			taskid,

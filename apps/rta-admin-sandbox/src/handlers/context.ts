@@ -9,10 +9,13 @@ import { SandboxCode } from "../codes.ts";
 import type { Window } from "../db.ts";
 import type { Outcome } from "../envelope.ts";
 import { SandboxError } from "../errors.ts";
+import type { Settings } from "../settings.ts";
 
 /** An authenticated request to one operation. */
 export interface OperationContext {
 	env: Env;
+	/** The parsed variables and secret. */
+	settings: Settings;
 	/** The authenticated account; every read and write is scoped to it. */
 	dspid: string;
 	/** `data`, decoded with the management API schema. */

@@ -15,11 +15,13 @@ import {
 	RequestSchema,
 } from "@txad/proto";
 import { parseApiJson } from "@txad/rta-admin";
+import { logUnhandled, readTextWithin } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
+import { authenticate } from "../auth.ts";
 import { SandboxCode } from "../codes.ts";
-import { authenticate } from "../config.ts";
 import { envelopeResponse, type Outcome } from "../envelope.ts";
 import { isSandboxError, SandboxError } from "../errors.ts";
+import { getSettings } from "../settings.ts";
 import { bindDelete, bindGet, bindSet } from "./bind.ts";
 import type { Operation } from "./context.ts";
 import { infoGet } from "./info.ts";
@@ -45,19 +47,12 @@ function isObject(v: unknown): v is JsonObject {
 }
 
 async function readBody(req: IRequest): Promise<string> {
-	const declared = Number(req.headers.get("content-length") ?? "0");
-	if (declared > MAX_BODY_BYTES) {
-		throw new SandboxError(SandboxCode.BODY_TOO_LARGE, `body exceeds ${MAX_BODY_BYTES} bytes`);
+	const read = await readTextWithin(req, MAX_BODY_BYTES);
+	if (read.kind === "too_large") {
+		throw new SandboxError(SandboxCode.BODY_TOO_LARGE, `body exceeds ${read.limit} bytes`);
 	}
-	const bytes = new Uint8Array(await req.arrayBuffer());
-	if (bytes.length > MAX_BODY_BYTES) {
-		throw new SandboxError(SandboxCode.BODY_TOO_LARGE, `body exceeds ${MAX_BODY_BYTES} bytes`);
-	}
-	try {
-		return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-	} catch (cause) {
-		throw new SandboxError(SandboxCode.INVALID_JSON, "body is not valid UTF-8", { cause });
-	}
+	if (read.kind === "not_utf8") throw new SandboxError(SandboxCode.INVALID_JSON, "body is not valid UTF-8");
+	return read.text;
 }
 
 function parseRequest(text: string): { request: ApiRequest; raw: JsonObject } {
@@ -85,7 +80,8 @@ function parseRequest(text: string): { request: ApiRequest; raw: JsonObject } {
 async function run(req: IRequest, env: Env): Promise<Outcome> {
 	const text = await readBody(req);
 	const { request, raw } = parseRequest(text);
-	const dspid = await authenticate(env, request.auth);
+	const settings = getSettings(env);
+	const dspid = await authenticate(settings.accounts, request.auth);
 	const fn = String(req.params.function ?? "");
 	const operate = String(req.params.operate ?? "");
 	if (NOT_SIMULATED.has(fn)) {
@@ -106,6 +102,7 @@ async function run(req: IRequest, env: Env): Promise<Outcome> {
 	}
 	return operation({
 		env,
+		settings,
 		dspid,
 		data: request.data ?? create(Request_DataSchema),
 		raw: isObject(raw.data) ? raw.data : {},
@@ -138,9 +135,7 @@ export async function handleRta(req: IRequest, env: Env): Promise<Response> {
 			);
 		}
 		// The detail goes to the log with the task id, never to the caller.
-		console.error(
-			JSON.stringify({ taskid, error: String(e), stack: e instanceof Error ? e.stack : undefined }),
-		);
+		logUnhandled(e, { taskid });
 		return envelopeResponse({ code: SandboxCode.INTERNAL, msg: `internal error (taskid ${taskid})` }, taskid);
 	}
 }

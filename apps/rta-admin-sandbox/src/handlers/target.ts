@@ -7,7 +7,6 @@
  */
 import { MAX_TARGET_DELETE, targetDescProblem, targetIdProblem } from "@txad/rta-admin";
 import { SandboxCode } from "../codes.ts";
-import { maxTargets } from "../config.ts";
 import { deleteTargets, inspectTargets, listTargets, upsertTarget } from "../db.ts";
 import { SandboxError } from "../errors.ts";
 import { invalidParam, type Operation, readPaging, requireList } from "./context.ts";
@@ -32,7 +31,7 @@ export const targetGet: Operation = async ({ env, dspid, data }) => {
 };
 
 /** target/set: creates or updates one strategy. */
-export const targetSet: Operation = async ({ env, dspid, data, raw }) => {
+export const targetSet: Operation = async ({ env, settings, dspid, data, raw }) => {
 	const node = raw.target_set;
 	if (typeof node !== "object" || node === null || Array.isArray(node) || data.targetSet === undefined) {
 		throw invalidParam("data.target_set", "is required and must be an object");
@@ -42,7 +41,7 @@ export const targetSet: Operation = async ({ env, dspid, data, raw }) => {
 	if (idProblem) throw invalidParam("target_set.target_id", idProblem);
 	const descProblem = targetDescProblem(targetDesc);
 	if (descProblem) throw invalidParam("target_set.target_desc", descProblem);
-	const limit = maxTargets(env);
+	const limit = settings.maxTargets;
 	if (!(await upsertTarget(env.SANDBOX_DB, dspid, { target_id: targetId, target_desc: targetDesc }, limit))) {
 		throw new SandboxError(SandboxCode.LIMIT_EXCEEDED, `at most ${limit} strategies per dspid`);
 	}
