@@ -17,6 +17,12 @@ import { checkEntry, type Membership, membershipOf, type SegmentEntry } from "./
 
 /** Version of the delta blob format. */
 export const DELTA_FORMAT_VERSION = 1;
+/**
+ * Most operations in one delta blob, so the admin API's lines per request and the CLI's batches
+ * agree. Every reader holds all active deltas in memory: keep them for corrections between
+ * snapshots, publish a snapshot for bulk changes.
+ */
+export const MAX_DELTA_OPS = 5000;
 
 /** One change to one id. */
 export type DeltaOp =

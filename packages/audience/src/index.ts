@@ -21,11 +21,13 @@ export {
 	type DeltaBlob,
 	type DeltaOp,
 	isCanonicalIdValue,
+	MAX_DELTA_OPS,
 	parseDelta,
 	serializeDelta,
 } from "./delta.ts";
 export { AudienceError, type AudienceErrorCode, isAudienceError } from "./errors.ts";
 export { type Fingerprint, fingerprint, fingerprintInto, mixWords, shardOf } from "./fingerprint.ts";
+export { type FoldResult, foldDeltas } from "./fold.ts";
 export {
 	audienceKey,
 	type HashIdType,

@@ -139,6 +139,28 @@ export class SegmentDictionary {
 	readonly #unions = new Map<string, number>();
 
 	/**
+	 * A dictionary holding a manifest's segments and sets at their indexes, to add to it (folding
+	 * deltas into a built snapshot keeps every existing record's set index valid).
+	 * @param segments - manifest `segments`
+	 * @param sets - manifest `sets`
+	 * @returns the dictionary
+	 */
+	static from(
+		segments: readonly string[],
+		sets: readonly (readonly (readonly [number, number])[])[],
+	): SegmentDictionary {
+		const d = new SegmentDictionary();
+		for (const name of segments) d.segment(name);
+		for (const pairs of sets) {
+			const copy = pairs.map(([s, e]) => [s, e] as [number, number]);
+			const key = setKey([...copy].sort((x, y) => x[0] - y[0]));
+			if (!d.#setIndex.has(key)) d.#setIndex.set(key, d.sets.length);
+			d.sets.push(copy);
+		}
+		return d;
+	}
+
+	/**
 	 * Index of a segment name, adding it when new.
 	 * @param name - segment name
 	 * @returns its index
@@ -206,7 +228,7 @@ export class SegmentDictionary {
 
 	#internPairs(pairs: [number, number][]): number {
 		pairs.sort((x, y) => x[0] - y[0]);
-		const key = pairs.map(([s, e]) => (e === 0 ? `${s}` : `${s}@${e}`)).join(",");
+		const key = setKey(pairs);
 		let i = this.#setIndex.get(key);
 		if (i === undefined) {
 			i = this.sets.length;
@@ -215,4 +237,8 @@ export class SegmentDictionary {
 		}
 		return i;
 	}
+}
+
+function setKey(sortedPairs: readonly (readonly [number, number])[]): string {
+	return sortedPairs.map(([s, e]) => (e === 0 ? `${s}` : `${s}@${e}`)).join(",");
 }

@@ -5,7 +5,9 @@
  */
 import type { Command } from "./args.ts";
 import { admissionCheck } from "./commands/admission.ts";
-import { audienceBuild, audienceUpload } from "./commands/audience.ts";
+import { audienceBuild } from "./commands/audience-build.ts";
+import { audiencePublish } from "./commands/audience-publish.ts";
+import { audienceUpload } from "./commands/audience-upload.ts";
 import { muidCommand } from "./commands/muid.ts";
 import { rtaCheck } from "./commands/rta-check.ts";
 import { rtaLoadtest } from "./commands/rta-loadtest.ts";
@@ -20,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
 	rtaLoadtest,
 	rtaSignSync,
 	audienceBuild,
+	audiencePublish,
 	audienceUpload,
 	admissionCheck,
 	muidCommand,

@@ -1,20 +1,19 @@
 /**
  * Vitest global setup for the end-to-end tests: starts the REAL responder
- * (`wrangler dev` from apps/rta-responder) on 127.0.0.1:8797 with a throw-away state dir, waits
- * for /healthz, hands its URL to the tests, and stops it afterwards. When the responder app is
- * not there yet the tests get the reason and skip.
+ * (`wrangler dev` from apps/rta-responder) on a free 127.0.0.1 port with a throw-away state dir,
+ * waits for /healthz, hands its URL (and state dir) to the tests, and stops it afterwards. When
+ * the responder app is not there yet the tests get the reason and skip.
  * @module
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TestProject } from "vitest/node";
 
-/** Port assigned to the CLI's e2e responder (the app's own dev port is 8787). */
-export const RESPONDER_PORT = 8797;
 /** Admin token the e2e responder is started with. */
 export const E2E_ADMIN_TOKEN = "txad-cli-e2e-token";
 
@@ -23,10 +22,22 @@ declare module "vitest" {
 		/** Base URL of the running responder, or null with `responderMissing` saying why. */
 		responderUrl: string | null;
 		responderMissing: string;
+		/** The responder's local state directory (wrangler --persist-to), for `audience publish`. */
+		responderState: string;
 	}
 }
 
 const APP_DIR = new URL("../../../apps/rta-responder/", import.meta.url).pathname;
+
+/** A port nothing listens on right now (asked from the OS), so parallel runs never collide. */
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+	const address = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	if (address === null || typeof address === "string") throw new Error("no port from the OS");
+	return address.port;
+}
 
 async function waitForHealth(
 	base: string,
@@ -51,10 +62,12 @@ export default async function setup(project: TestProject) {
 	if (!existsSync(join(APP_DIR, "wrangler.jsonc"))) {
 		project.provide("responderUrl", null);
 		project.provide("responderMissing", "apps/rta-responder/wrangler.jsonc does not exist yet");
+		project.provide("responderState", "");
 		return;
 	}
 	const state = await mkdtemp(join(tmpdir(), "txad-cli-e2e-"));
-	const base = `http://127.0.0.1:${RESPONDER_PORT}`;
+	const port = await freePort();
+	const base = `http://127.0.0.1:${port}`;
 	const envFile = join(state, "e2e.env");
 	// No header signature (empty = check off), our admin token.
 	await writeFile(envFile, `ADMIN_TOKEN=${E2E_ADMIN_TOKEN}\nRTA_SIGN_HEADERS=\nRTA_SIGN_HEADERS_PREVIOUS=\n`);
@@ -67,7 +80,7 @@ export default async function setup(project: TestProject) {
 			"--ip",
 			"127.0.0.1",
 			"--port",
-			String(RESPONDER_PORT),
+			String(port),
 			"--persist-to",
 			join(state, "state"),
 			// Our own env file: secrets come from it instead of a developer's .dev.vars.
@@ -105,9 +118,11 @@ export default async function setup(project: TestProject) {
 		await stop();
 		project.provide("responderUrl", null);
 		project.provide("responderMissing", problem);
+		project.provide("responderState", "");
 		return;
 	}
 	project.provide("responderUrl", base);
 	project.provide("responderMissing", "");
+	project.provide("responderState", join(state, "state"));
 	return stop;
 }

@@ -1,6 +1,8 @@
+import { type DeviceIdKind, hashDeviceId } from "@txad/muid";
+import { md5Hex } from "@txad/signing";
 import muidVectors from "@txad/testdata/muid.json" with { type: "json" };
 import { describe, it } from "vitest";
-import { parseKindLabel, resolveDeviceId } from "./device-ids.ts";
+import { hashRawId, parseKindLabel, resolveDeviceId } from "./device-ids.ts";
 
 describe("resolveDeviceId", () => {
 	it.for(muidVectors.cases)("hashes the shared vector $kind $raw", (c, { expect }) => {
@@ -63,5 +65,22 @@ describe("resolveDeviceId", () => {
 		expect(parseKindLabel("android-id")).toEqual({ kind: "android_id", hashed: "auto" });
 		expect(parseKindLabel("md5")).toEqual({ kind: "unknown", hashed: true });
 		expect(parseKindLabel("phone")).toBeUndefined();
+	});
+});
+
+describe("hashRawId", () => {
+	it.for(muidVectors.cases)("equals @txad/muid hashDeviceId for $kind $raw", (c, { expect }) => {
+		const kind = c.kind as DeviceIdKind;
+		expect(hashRawId(kind, c.raw)).toBe(hashDeviceId(kind, c.raw));
+	});
+});
+
+describe("placeholders", () => {
+	it("drops the md5 of every placeholder the responder refuses to look up", ({ expect }) => {
+		for (const raw of ["UNKNOWN", "02:00:00:00:00:00", "nil", "undefined"])
+			expect(resolveDeviceId(md5Hex(raw), "imei_md5"), raw).toMatchObject({
+				ok: false,
+				reason: "non_device",
+			});
 	});
 });

@@ -4,14 +4,15 @@
  * the responder would never decide on them (docs/rta/http-behaviour.md "Known non-device ids").
  * @module
  */
+import { hash } from "node:crypto";
+import { isPlaceholderHash } from "@txad/audience";
 import {
 	DEVICE_ID_KINDS,
 	type DeviceIdKind,
 	detectDeviceIdKind,
-	hashDeviceId,
 	isDeviceIdKind,
-	isNonDeviceHash,
 	isNonDeviceRawId,
+	normalizeDeviceId,
 } from "@txad/muid";
 
 /** Why an id was not used. */
@@ -22,6 +23,8 @@ export type DropReason =
 	| "invalid_hash"
 	/** A placeholder (zeros, "null", md5 of ""…), not a device. */
 	| "non_device"
+	/** A `segments` / `until` cell (or file segments) that is not valid. */
+	| "bad_segments"
 	/** Raw id whose kind could not be detected and was not given. */
 	| "unknown_kind"
 	/** The kind label is not one we know. */
@@ -36,6 +39,7 @@ export const DROP_REASONS: readonly DropReason[] = [
 	"empty",
 	"invalid_hash",
 	"non_device",
+	"bad_segments",
 	"unknown_kind",
 	"bad_kind",
 	"malformed",
@@ -73,6 +77,16 @@ const HEX32 = /^[0-9a-fA-F]{32}$/;
 export function parseKindLabel(
 	label: string,
 ): { kind: DeviceIdKind | "unknown"; hashed: boolean | "auto" } | undefined {
+	// Files repeat the same few labels millions of times.
+	if (LABELS.has(label)) return LABELS.get(label);
+	const parsed = parseLabel(label);
+	if (LABELS.size < 1000) LABELS.set(label, parsed);
+	return parsed;
+}
+
+const LABELS = new Map<string, ReturnType<typeof parseLabel>>();
+
+function parseLabel(label: string): { kind: DeviceIdKind | "unknown"; hashed: boolean | "auto" } | undefined {
 	const l = label
 		.trim()
 		.toLowerCase()
@@ -116,10 +130,10 @@ export function resolveDeviceId(value: string, label?: string, os?: "ios" | "and
 	if (hashed) {
 		if (!HEX32.test(v))
 			return { ok: false, reason: "invalid_hash", detail: `"${v}" is not 32 hex characters` };
-		const hash = v.toLowerCase();
-		if (isNonDeviceHash(hash))
-			return { ok: false, reason: "non_device", detail: `${hash} is the md5 of a placeholder id` };
-		return { ok: true, id: { kind, hash, hashed: true } };
+		const lower = v.toLowerCase();
+		if (isPlaceholderHash(lower))
+			return { ok: false, reason: "non_device", detail: `${lower} is the md5 of a placeholder id` };
+		return { ok: true, id: { kind, hash: lower, hashed: true } };
 	}
 	if (isNonDeviceRawId(v)) return { ok: false, reason: "non_device", detail: `"${v}" is a placeholder id` };
 	const resolved = kind === "unknown" ? detectDeviceIdKind(v, os === undefined ? {} : { os }) : kind;
@@ -130,8 +144,19 @@ export function resolveDeviceId(value: string, label?: string, os?: "ios" | "and
 			detail: `cannot tell the kind of "${v}"; give a kind column or --kind`,
 		};
 	}
-	const hash = hashDeviceId(resolved, v);
-	if (isNonDeviceHash(hash))
+	const digest = hashRawId(resolved, v);
+	if (isPlaceholderHash(digest))
 		return { ok: false, reason: "non_device", detail: `"${v}" hashes to a placeholder` };
-	return { ok: true, id: { kind: resolved, hash, hashed: false } };
+	return { ok: true, id: { kind: resolved, hash: digest, hashed: false } };
+}
+
+/**
+ * md5 of a raw id after Tencent's normalisation (@txad/muid `normalizeDeviceId`), through
+ * node:crypto: the same digest as muid's `hashDeviceId`, 3–4× faster for 10^8-line files.
+ * @param kind - raw kind
+ * @param raw - the raw id
+ * @returns 32 lower-case hex characters
+ */
+export function hashRawId(kind: DeviceIdKind, raw: string): string {
+	return hash("md5", normalizeDeviceId(kind, raw), "hex");
 }
