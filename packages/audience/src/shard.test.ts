@@ -80,6 +80,36 @@ describe("shard round trip", () => {
 		expect([view.find(7, 2), view.find(7, 0), view.find(8, 0), view.find(9, 1)]).toEqual([-1, -1, -1, -1]);
 	});
 
+	it("finds keys when they are not uniform (long gallops both ways)", ({ expect }) => {
+		const n = 1000;
+		const keyHi = new Uint32Array(n);
+		const keyLo = new Uint32Array(n);
+		const set = new Uint32Array(n);
+		// 999 keys crowded at the bottom of the range and one at the very top.
+		for (let i = 0; i < n - 1; i++) {
+			keyHi[i] = i * 3;
+			keyLo[i] = i;
+			set[i] = i % 200;
+		}
+		keyHi[n - 1] = 0xffffffff;
+		keyLo[n - 1] = 0xffffff;
+		set[n - 1] = 7;
+		const view = openShard(encodeShard(layout, 1, { keyHi, keyLo, set, count: n }), layout, 1);
+		for (let i = 0; i < n; i++) expect(view.find(keyHi[i] as number, keyLo[i] as number)).toBe(set[i]);
+		expect(view.find(1, 0)).toBe(-1);
+		expect(view.find(0x80000000, 0)).toBe(-1);
+		expect(view.find(0xffffffff, 0)).toBe(-1);
+		expect(view.find(0, 1)).toBe(-1);
+		// Crowded at the top, looked up from the bottom.
+		for (let i = 0; i < n; i++) {
+			keyHi[i] = 0xffffffff - (n - 1 - i) * 3;
+			keyLo[i] = 5;
+		}
+		const top = openShard(encodeShard(layout, 2, { keyHi, keyLo, set, count: n }), layout, 2);
+		for (let i = 0; i < n; i++) expect(top.find(keyHi[i] as number, 5)).toBe(set[i]);
+		expect(top.find(0, 5)).toBe(-1);
+	});
+
 	it("opens an empty shard and a view into a larger buffer", ({ expect }) => {
 		const empty = encodeShard(layout, 0, {
 			keyHi: new Uint32Array(),

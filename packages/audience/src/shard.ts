@@ -1,5 +1,5 @@
 /**
- * One shard of a snapshot: a binary blob searched in place, never parsed into objects.
+ * One shard of a snapshot: a binary blob searched in place (interpolation, then binary search), never parsed into objects.
  *
  * Layout (all integers big-endian):
  *
@@ -157,31 +157,61 @@ export class ShardView {
 	}
 
 	/**
-	 * Binary search for a key.
+	 * Looks a key up. Keys are uniform, so the position is first estimated from the high word
+	 * (interpolation), then bracketed by galloping outwards and binary-searched: a lookup touches
+	 * a few neighbouring cache lines instead of one per halving.
 	 * @param keyHi - fingerprint key, high 32 bits
 	 * @param keyLo - fingerprint key, low 24 bits
 	 * @returns the segment-set index, or -1 when the id is not in the shard
 	 */
 	find(keyHi: number, keyLo: number): number {
-		const v = this.#view;
-		const size = this.#size;
-		let lo = 0;
-		let hi = this.count - 1;
+		const n = this.count;
+		if (n === 0) return -1;
+		const guess = Math.min(n - 1, Math.floor((keyHi / 4294967296) * n));
+		const c = this.#compare(guess, keyHi, keyLo);
+		if (c === 0) return this.#setAt(guess);
+		let lo: number;
+		let hi: number;
+		if (c < 0) {
+			// record < key: gallop right
+			lo = guess + 1;
+			let step = 1;
+			hi = guess + step;
+			while (hi < n && this.#compare(hi, keyHi, keyLo) < 0) {
+				lo = hi + 1;
+				step *= 2;
+				hi = guess + step;
+			}
+			if (hi >= n) hi = n - 1;
+		} else {
+			hi = guess - 1;
+			let step = 1;
+			lo = guess - step;
+			while (lo >= 0 && this.#compare(lo, keyHi, keyLo) > 0) {
+				hi = lo - 1;
+				step *= 2;
+				lo = guess - step;
+			}
+			if (lo < 0) lo = 0;
+		}
 		while (lo <= hi) {
 			const mid = (lo + hi) >>> 1;
-			const off = SHARD_HEADER_BYTES + mid * size;
-			const k = v.getUint32(off);
-			if (k < keyHi) lo = mid + 1;
-			else if (k > keyHi) hi = mid - 1;
-			else {
-				// Bytes off+3..off+6 hold the last key-hi byte and the 3 key-lo bytes.
-				const l = v.getUint32(off + 3) & 0xffffff;
-				if (l < keyLo) lo = mid + 1;
-				else if (l > keyLo) hi = mid - 1;
-				else return this.#setAt(mid);
-			}
+			const m = this.#compare(mid, keyHi, keyLo);
+			if (m < 0) lo = mid + 1;
+			else if (m > 0) hi = mid - 1;
+			else return this.#setAt(mid);
 		}
 		return -1;
+	}
+
+	/** Compares record `i` with a key: negative when the record is smaller. */
+	#compare(i: number, keyHi: number, keyLo: number): number {
+		const off = SHARD_HEADER_BYTES + i * this.#size;
+		const k = this.#view.getUint32(off);
+		if (k !== keyHi) return k < keyHi ? -1 : 1;
+		// Bytes off+3..off+6 hold the last key-hi byte and the 3 key-lo bytes.
+		const l = this.#view.getUint32(off + 3) & 0xffffff;
+		return l === keyLo ? 0 : l < keyLo ? -1 : 1;
 	}
 
 	/**
