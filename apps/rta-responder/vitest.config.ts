@@ -20,6 +20,8 @@ const bindings = {
 	RTA_SIGN_HEADERS_GRACE_UNTIL: "2999-01-01T00:00:00Z",
 	ADMIN_TOKEN: "test-admin-token",
 	PLATFORM_CACHE_TIME_SECONDS: "3600",
+	// Every request refreshes config, manifest and deltas, so a test sees what it published at once.
+	CONFIG_REFRESH_SECONDS: "0",
 };
 
 export default defineConfig({

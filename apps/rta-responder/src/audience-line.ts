@@ -1,51 +1,52 @@
 /**
- * One NDJSON line of `POST /admin/audience`, validated into the KV write it stands for. Pure.
+ * One NDJSON line of `POST /admin/audience`, validated into the delta operation it stands for.
+ * Pure.
  *
  * Line forms (one JSON object per line):
  * - by hash: `{"type":"imei_md5","hash":"b496…","segments":["new_user"]}`
  * - by raw id, hashed here with @txad/muid: `{"type":"imei","id":"354649050046412","segments":[…]}`
  *   (`type` one of imei, idfa, oaid, android_id, mac, caid; omitted = detected from the id's shape)
  * - openid mode: `{"type":"openid","id":"o6_bmjrPTlm6_2sgVt7hMZOPfL2M","segments":[…]}`
- * A segment is a name or `{"id":"vip","until":1767225600}` (epoch seconds or ISO 8601);
- * `ttl_seconds` (≥ 60) makes KV drop the whole record, and so does the end of the last segment
- * when every segment ends. Merge mode combines a line with the stored record ({@link mergeAudience}).
+ * A segment is a name or `{"id":"vip","until":1767225600}` (epoch seconds or ISO 8601, up to
+ * 9999-12-31); `ttl_seconds` (≥ 60) ends every segment of the line that long from now at the
+ * latest. Ends are stored with the operation (no KV expiration is involved), so any end the
+ * format holds is fine and `merge` never touches the ends of segments the line does not list.
  * @module
  */
+import {
+	type IdType,
+	idTypeOfKind,
+	isIdType,
+	isPlaceholderHash,
+	isPlaceholderOpenid,
+	isSegmentName,
+	MAX_OPENID_LENGTH,
+	MAX_SEGMENTS_PER_RECORD,
+	MAX_UNTIL_SECONDS,
+	type SegmentEntry,
+} from "@txad/audience";
 import {
 	type DeviceIdKind,
 	detectDeviceIdKind,
 	hashDeviceId,
 	isDeviceIdKind,
-	isNonDeviceHash,
 	isNonDeviceRawId,
 	normalizeDeviceIdHash,
 } from "@txad/muid";
-import { audienceKey, type IdType, isIdType } from "./decide/ids.ts";
-import { type AudienceRecord, isSegmentName, MAX_SEGMENTS_PER_RECORD, recordEnd } from "./decide/record.ts";
+import { audienceKey } from "./decide/ids.ts";
 
-/** KV's minimum expiration TTL. */
+/** Smallest `ttl_seconds`: a membership shorter than a minute is a mistake. */
 export const MIN_TTL_SECONDS = 60;
 
-/** What is written to KV for one device. */
-export interface AudienceValue {
-	segments: string[];
-	/** Per-segment expiry, epoch seconds. */
-	until: Record<string, number>;
-	/**
-	 * Epoch seconds when KV drops the record: the end of its last segment when every segment
-	 * ends, or earlier by `ttl_seconds`; undefined = never.
-	 */
-	expiration: number | undefined;
-}
-
 /** A valid line. */
-export interface AudienceWrite extends AudienceValue {
+export interface AudienceWrite {
 	type: IdType;
 	/** Hash or openid. */
 	value: string;
+	/** `<type>:<value>`. */
 	key: string;
-	/** From `ttl_seconds` alone (merge mode recomputes `expiration` from it). */
-	ttlExpiration: number | undefined;
+	/** Segments with their ends (epoch seconds; 0 = open-ended). */
+	entries: SegmentEntry[];
 }
 
 /** Result of parsing a line. */
@@ -66,8 +67,9 @@ export function resolveId(
 ): { type: IdType; value: string } | { error: string; field: string } {
 	if (type === "openid") {
 		const v = id.trim();
-		if (v === "" || v.length > 128) return { field: "id", error: "openid must be 1–128 characters" };
-		if (isNonDeviceRawId(v)) return { field: "id", error: "openid is a placeholder (null/unknown/zeros)" };
+		if (v === "" || v.length > MAX_OPENID_LENGTH)
+			return { field: "id", error: "openid must be 1–128 characters" };
+		if (isPlaceholderOpenid(v)) return { field: "id", error: "openid is a placeholder (null/unknown/zeros)" };
 		return { type, value: v };
 	}
 	if (isIdType(type)) {
@@ -77,7 +79,7 @@ export function resolveId(
 		} catch {
 			return { field: "hash", error: `${type} must be 32 hex characters (md5)` };
 		}
-		if (isNonDeviceHash(hash))
+		if (isPlaceholderHash(hash))
 			return { field: "hash", error: "hash of a placeholder id (empty, zeros, null…): identifies no device" };
 		return { type, value: hash };
 	}
@@ -85,7 +87,10 @@ export function resolveId(
 		if (id.trim() === "") return { field: "id", error: "id is empty" };
 		if (isNonDeviceRawId(id))
 			return { field: "id", error: "placeholder id (zeros, null, unknown…): identifies no device" };
-		return { type: `${type}_md5` as IdType, value: hashDeviceId(type, id) };
+		const hashed = hashDeviceId(type, id);
+		if (isPlaceholderHash(hashed))
+			return { field: "id", error: "hashes to a placeholder id: identifies no device" };
+		return { type: idTypeOfKind(type), value: hashed };
 	}
 	return {
 		field: "type",
@@ -140,15 +145,25 @@ export function parseAudienceLine(line: unknown, nowSeconds: number): LineResult
 	const resolved = resolveId(type, given);
 	if ("error" in resolved) return { ok: false, field: resolved.field, message: resolved.error };
 
+	let ttlEnd = 0;
+	if (l.ttl_seconds !== undefined) {
+		const ttl = l.ttl_seconds;
+		if (typeof ttl !== "number" || !Number.isInteger(ttl) || ttl < MIN_TTL_SECONDS)
+			return { ok: false, field: "ttl_seconds", message: `must be an integer ≥ ${MIN_TTL_SECONDS}` };
+		if (nowSeconds + ttl > MAX_UNTIL_SECONDS)
+			return { ok: false, field: "ttl_seconds", message: "ends after 9999-12-31" };
+		ttlEnd = nowSeconds + ttl;
+	}
+
 	if (!Array.isArray(l.segments) || l.segments.length === 0)
 		return { ok: false, field: "segments", message: "must be a non-empty array of segment names" };
 	if (l.segments.length > MAX_SEGMENTS_PER_RECORD)
 		return { ok: false, field: "segments", message: `at most ${MAX_SEGMENTS_PER_RECORD} segments` };
-	const segments: string[] = [];
-	const until: Record<string, number> = {};
+	const entries: SegmentEntry[] = [];
 	for (const [i, s] of l.segments.entries()) {
 		const field = `segments[${i}]`;
 		let name: unknown = s;
+		let end = 0;
 		if (typeof s === "object" && s !== null && !Array.isArray(s)) {
 			const o = s as Record<string, unknown>;
 			name = o.id;
@@ -166,7 +181,9 @@ export function parseAudienceLine(line: unknown, nowSeconds: number): LineResult
 						message: "must be epoch seconds or an ISO 8601 instant",
 					};
 				if (t <= nowSeconds) return { ok: false, field: `${field}.until`, message: "is in the past" };
-				until[String(name)] = Math.floor(t);
+				if (t > MAX_UNTIL_SECONDS)
+					return { ok: false, field: `${field}.until`, message: "is after 9999-12-31" };
+				end = Math.floor(t);
 			}
 		}
 		if (!isSegmentName(name))
@@ -175,22 +192,10 @@ export function parseAudienceLine(line: unknown, nowSeconds: number): LineResult
 				field,
 				message: "must be a segment name (1–64 of A-Z a-z 0-9 _ . : -) or {id, until}",
 			};
-		if (!segments.includes(name)) segments.push(name);
-	}
-
-	let ttlExpiration: number | undefined;
-	if (l.ttl_seconds !== undefined) {
-		if (
-			typeof l.ttl_seconds !== "number" ||
-			!Number.isInteger(l.ttl_seconds) ||
-			l.ttl_seconds < MIN_TTL_SECONDS
-		)
-			return {
-				ok: false,
-				field: "ttl_seconds",
-				message: `must be an integer ≥ ${MIN_TTL_SECONDS} (KV's minimum)`,
-			};
-		ttlExpiration = nowSeconds + l.ttl_seconds;
+		if (ttlEnd > 0 && (end === 0 || end > ttlEnd)) end = ttlEnd;
+		const at = entries.findIndex(([n]) => n === name);
+		if (at >= 0) entries.splice(at, 1);
+		entries.push([name, end]);
 	}
 	return {
 		ok: true,
@@ -198,59 +203,7 @@ export function parseAudienceLine(line: unknown, nowSeconds: number): LineResult
 			type: resolved.type,
 			value: resolved.value,
 			key: audienceKey(resolved.type, resolved.value),
-			segments,
-			until,
-			expiration: kvExpiration(segments, until, ttlExpiration, nowSeconds),
-			ttlExpiration,
+			entries,
 		},
 	};
-}
-
-/**
- * `mode=merge`: the line's segments added to the stored record's active ones. A segment the
- * line lists takes the line's end time (none = permanent); the others keep theirs.
- * @param old - the stored record
- * @param write - the validated line
- * @param nowSeconds - epoch seconds
- * @returns the merged value
- * @example mergeAudience(parseAudienceRecord('{"segments":["vip"]}'), write, now)
- */
-export function mergeAudience(old: AudienceRecord, write: AudienceWrite, nowSeconds: number): AudienceValue {
-	const oldUntil: Record<string, number> = {};
-	const active: string[] = [];
-	old.segments.forEach((s, i) => {
-		const t = old.until?.[i] ?? 0;
-		if (t !== 0 && t <= nowSeconds) return;
-		active.push(s);
-		if (t !== 0) oldUntil[s] = t;
-	});
-	const segments = [...active, ...write.segments.filter((s) => !active.includes(s))];
-	const until: Record<string, number> = {};
-	for (const s of segments) {
-		const t = write.segments.includes(s) ? write.until[s] : oldUntil[s];
-		if (t !== undefined) until[s] = t;
-	}
-	return { segments, until, expiration: kvExpiration(segments, until, write.ttlExpiration, nowSeconds) };
-}
-
-/**
- * When KV drops a record: at the end of its last segment when every segment ends, capped by
- * the line's `ttl_seconds`.
- * @param segments - segment names
- * @param until - per-segment end times
- * @param ttlExpiration - from `ttl_seconds`, if given
- * @param nowSeconds - epoch seconds
- * @returns epoch seconds, or undefined = never
- */
-function kvExpiration(
-	segments: readonly string[],
-	until: Readonly<Record<string, number>>,
-	ttlExpiration: number | undefined,
-	nowSeconds: number,
-): number | undefined {
-	const end = recordEnd(segments, until);
-	if (end === undefined) return ttlExpiration;
-	// KV refuses an expiration less than 60 s ahead; until then the decision skips ended segments.
-	const last = Math.max(end, nowSeconds + MIN_TTL_SECONDS);
-	return ttlExpiration === undefined ? last : Math.min(ttlExpiration, last);
 }

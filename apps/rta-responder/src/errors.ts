@@ -20,6 +20,8 @@ export type ResponderErrorCode =
 	| "UNAUTHORIZED"
 	/** No such route or resource. */
 	| "NOT_FOUND"
+	/** Too many audience changes wait for the next snapshot (AUDIENCE_DELTA_MAX_OPS): publish one. */
+	| "DELTA_BACKLOG_FULL"
 	/** A variable or secret is missing or malformed; `field` names it. */
 	| "NOT_CONFIGURED"
 	/** Anything else; the detail goes to the log, never to the caller. */

@@ -1,57 +1,23 @@
 /**
- * The only module that touches `env.RTA_KV`: typed reads with an edge `cacheTtl`, writes and
- * deletes. Everything else gets plain values.
+ * Writes to `env.RTA_KV` and the strategy config reads (src/audience/source.ts reads the
+ * audience). Everything else gets plain values.
  *
- * Keys: `<id type>:<hash or openid>` for audience records (decide/ids.ts), `config:strategies`
+ * Keys: `audience:delta:…` for admin writes (@txad/audience keys.ts), `config:strategies`
  * for the strategy config (config/types.ts).
  * @module
  */
 import { CONFIG_KEY, type StoredConfig } from "./config/types.ts";
 
 /**
- * Reads an audience record's raw JSON.
- * @param env - Worker env
- * @param key - `<id type>:<value>`
- * @param cacheTtl - seconds the edge may cache the read (≥ 30)
- * @returns the stored text, or null
+ * Writes one delta blob (an admin write) under its own fresh key: never a key another write
+ * uses, so concurrent writers cannot overwrite each other (KV takes one write per second per key
+ * and has no compare-and-set; docs/cloudflare/platform-facts.md "Limits").
+ * @param kv - the RTA_KV binding
+ * @param key - from @txad/audience `newDeltaKey`
+ * @param text - the serialized blob
  */
-export function readAudience(env: Env, key: string, cacheTtl: number): Promise<string | null> {
-	return env.RTA_KV.get(key, { type: "text", cacheTtl });
-}
-
-/**
- * Reads an audience record bypassing the edge cache (admin reads and explain want the truth).
- * @param env - Worker env
- * @param key - `<id type>:<value>`
- * @returns the stored text, or null
- */
-export function readAudienceFresh(env: Env, key: string): Promise<string | null> {
-	return env.RTA_KV.get(key, { type: "text" });
-}
-
-/**
- * Writes an audience record.
- * @param env - Worker env
- * @param key - `<id type>:<value>`
- * @param value - record JSON
- * @param expiration - epoch seconds when KV drops the key (undefined = never)
- */
-export function writeAudience(
-	env: Env,
-	key: string,
-	value: string,
-	expiration: number | undefined,
-): Promise<void> {
-	return env.RTA_KV.put(key, value, expiration === undefined ? undefined : { expiration });
-}
-
-/**
- * Deletes an audience record.
- * @param env - Worker env
- * @param key - `<id type>:<value>`
- */
-export function deleteAudience(env: Env, key: string): Promise<void> {
-	return env.RTA_KV.delete(key);
+export function writeDelta(kv: KVNamespace, key: string, text: string): Promise<void> {
+	return kv.put(key, text);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Per-isolate counters, shown by `GET /healthz`. Workers have many isolates, so these describe
- * one of them; fleet-wide numbers come from the logs (Workers observability).
+ * one of them; fleet-wide numbers come from the logs (Workers observability). The audience's own
+ * counters (hits per tier, loads) live on its reader (src/audience/reader.ts).
  * @module
  */
 import { codeName } from "./codes.ts";
@@ -17,10 +18,10 @@ export const metrics = {
 	byCode: {} as Record<string, number>,
 	deadlineFallbacks: 0,
 	storageErrors: 0,
-	lruHits: 0,
-	lruMisses: 0,
-	kvReads: 0,
-	corruptRecords: 0,
+	/** Requests decided without waiting: every shard they needed was in isolate memory. */
+	decidedFromMemory: 0,
+	/** Requests that waited for a shard load (Cache API or KV). */
+	waitedForShards: 0,
 };
 
 /**

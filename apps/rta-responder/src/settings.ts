@@ -26,9 +26,12 @@ export interface Settings {
 	fallback: Fallback;
 	mode: InteractionMode;
 	sign: SignCheck;
-	lruMaxEntries: number;
-	lruTtlMs: number;
-	lruNegativeTtlMs: number;
+	/** Isolate memory for audience shards, bytes (AUDIENCE_MEMORY_MIB). */
+	audienceMemoryBytes: number;
+	/** cacheTtl of shard reads and lifetime of their Cache API copies, seconds. */
+	audienceShardTtl: number;
+	/** Most delta operations held before the admin API asks for a snapshot publish. */
+	audienceDeltaMaxOps: number;
 	kvCacheTtl: number;
 	configRefreshMs: number;
 	logSampleRate: number;
@@ -41,7 +44,7 @@ export const PLATFORM_CACHE_TIME_MIN = 3600;
 export const PLATFORM_CACHE_TIME_MAX = 86_400;
 /** KV rejects a `cacheTtl` below 30 s (docs/cloudflare/platform-facts.md "Workers KV" limits). */
 export const KV_MIN_CACHE_TTL = 30;
-/** Longest `cacheTtl` accepted (one year): edge copies of a record outlive its delete by this long. */
+/** Longest `cacheTtl` accepted (one year): edge copies of a config outlive its replacement by this long. */
 export const KV_MAX_CACHE_TTL = 31_536_000;
 
 const KEYS = [
@@ -53,9 +56,9 @@ const KEYS = [
 	"RTA_SIGN_HEADERS",
 	"RTA_SIGN_HEADERS_PREVIOUS",
 	"RTA_SIGN_HEADERS_GRACE_UNTIL",
-	"LRU_MAX_ENTRIES",
-	"LRU_TTL_SECONDS",
-	"LRU_NEGATIVE_TTL_SECONDS",
+	"AUDIENCE_MEMORY_MIB",
+	"AUDIENCE_SHARD_TTL_SECONDS",
+	"AUDIENCE_DELTA_MAX_OPS",
 	"KV_CACHE_TTL_SECONDS",
 	"CONFIG_REFRESH_SECONDS",
 	"LOG_SAMPLE_RATE",
@@ -147,9 +150,12 @@ export function parseSettings(raw: Raw): Settings {
 		fallback,
 		mode,
 		sign: { current, previous, graceUntilMs },
-		lruMaxEntries: int(raw, "LRU_MAX_ENTRIES", 100_000, 0, 10_000_000),
-		lruTtlMs: int(raw, "LRU_TTL_SECONDS", 60, 0, 86_400) * 1000,
-		lruNegativeTtlMs: int(raw, "LRU_NEGATIVE_TTL_SECONDS", 30, 0, 86_400) * 1000,
+		// An isolate has 128 MB in all (docs/cloudflare/platform-facts.md "Cache API and isolate
+		// memory"): at most 100 MiB of it for shards, 0 = none (every lookup goes to the Cache API).
+		audienceMemoryBytes: int(raw, "AUDIENCE_MEMORY_MIB", 48, 0, 100) * 1024 * 1024,
+		// Shards are immutable (one key per snapshot and shard): they may be cached long.
+		audienceShardTtl: int(raw, "AUDIENCE_SHARD_TTL_SECONDS", 86_400, KV_MIN_CACHE_TTL, KV_MAX_CACHE_TTL),
+		audienceDeltaMaxOps: int(raw, "AUDIENCE_DELTA_MAX_OPS", 50_000, 0, 1_000_000),
 		// Out of range is an error, never silently raised to KV's minimum: the operator must learn
 		// that the value they set is not the one in use.
 		kvCacheTtl: int(raw, "KV_CACHE_TTL_SECONDS", 60, KV_MIN_CACHE_TTL, KV_MAX_CACHE_TTL),

@@ -1,14 +1,27 @@
 /**
- * The admin API through SELF.fetch: auth, config validation and storage, NDJSON audience upsert
- * with per-line errors, record reads and deletes, healthz.
+ * The admin API through SELF.fetch against the real KV: auth, config validation and storage,
+ * NDJSON audience writes as deltas (per-line errors, merge/replace, concurrent writers), what the
+ * snapshot and the deltas say about an id, deletes, healthz.
  * @module
  */
 
 import { env, SELF } from "cloudflare:test";
+import { parseDelta } from "@txad/audience";
 import { hashDeviceId } from "@txad/muid";
+import { md5Hex } from "@txad/signing";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { RtaCode } from "../src/codes.ts";
-import { admin, askRta, BASE, freshHash, freshImei, imeiRequest, putConfig, TEST_CONFIG } from "./helpers.ts";
+import {
+	admin,
+	askRta,
+	BASE,
+	freshHash,
+	freshImei,
+	imeiRequest,
+	publishSnapshot,
+	putConfig,
+	TEST_CONFIG,
+} from "./helpers.ts";
 
 beforeAll(() => putConfig());
 afterAll(() => putConfig());
@@ -132,8 +145,20 @@ describe("PUT /admin/config", () => {
 	});
 });
 
+/** GET /admin/audience/:type/:id as JSON. */
+async function inspect(path: string): Promise<{
+	key: string;
+	snapshot: { snapshot_id: string; record: { segments: string[] } | null } | null;
+	deltas: { delta_key: string; ops: { op: string; segments?: unknown[] }[] }[];
+	effective: { segments: string[]; active_segments: string[]; until: Record<string, number> } | null;
+}> {
+	const res = await admin("GET", `/admin/audience/${path}`);
+	if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+	return res.json();
+}
+
 describe("POST /admin/audience", () => {
-	it("hashes raw ids server-side, accepts hashes, keeps valid lines and reports bad ones", async ({
+	it("hashes raw ids server-side, accepts hashes, keeps valid lines and reports bad ones, in one delta", async ({
 		expect,
 	}) => {
 		const imei = freshImei();
@@ -157,6 +182,8 @@ describe("POST /admin/audience", () => {
 			JSON.stringify({ type: "imei_md5", hash: freshHash(), segments: ["vip"], ttl_seconds: 5 }),
 			JSON.stringify({ type: "imei_md5", hash: freshHash(), segments: [{ id: "vip", until: 1 }] }),
 			JSON.stringify({ type: "imei_md5", hash: freshHash(), segments: ["vip"], colour: "blue" }),
+			// The md5 of a placeholder /rta never looks up either (one list).
+			JSON.stringify({ type: "imei_md5", hash: md5Hex("UNKNOWN"), segments: ["vip"] }),
 			"",
 		];
 		const res = await admin("POST", "/admin/audience", lines.join("\n"));
@@ -165,11 +192,14 @@ describe("POST /admin/audience", () => {
 			lines: number;
 			accepted: number;
 			rejected: number;
+			stored_keys: number;
+			delta_key: string;
 			errors: { line: number; field: string }[];
 		};
-		expect(body.lines).toBe(12);
+		expect(body.lines).toBe(13);
 		expect(body.accepted).toBe(3);
-		expect(body.rejected).toBe(9);
+		expect(body.stored_keys).toBe(3);
+		expect(body.rejected).toBe(10);
 		expect(body.errors.map((e) => [e.line, e.field])).toEqual([
 			[4, ""],
 			[5, "hash"],
@@ -180,18 +210,26 @@ describe("POST /admin/audience", () => {
 			[10, "ttl_seconds"],
 			[11, "segments[0].until"],
 			[12, "colour"],
+			[13, "hash"],
 		]);
-		expect(JSON.parse((await env.RTA_KV.get(`imei_md5:${imei.hash}`)) ?? "null")).toEqual({
-			segments: ["vip"],
-		});
-		expect(await env.RTA_KV.get(`oaid_md5:${oaidHash}`)).not.toBeNull();
-		expect(await env.RTA_KV.get(`idfa_md5:${hashDeviceId("idfa", idfa)}`)).not.toBeNull();
+		// One KV write for the whole request, under a fresh key; never one key per device.
+		expect(body.delta_key).toMatch(/^audience:delta:\d{13}-[0-9a-f]{8}$/);
+		const blob = parseDelta((await env.RTA_KV.get(body.delta_key)) ?? "");
+		expect(blob.ops.map((o) => `${o.op} ${o.type}:${o.value}`)).toEqual([
+			`replace imei_md5:${imei.hash}`,
+			`replace oaid_md5:${oaidHash}`,
+			`replace idfa_md5:${hashDeviceId("idfa", idfa)}`,
+		]);
+		expect(await env.RTA_KV.get(`imei_md5:${imei.hash}`)).toBeNull();
+		expect((await inspect(`imei_md5/${imei.hash}`)).effective?.segments).toEqual(["vip"]);
 	});
 
-	it("answers 400 when no line is valid", async ({ expect }) => {
+	it("answers 400 when no line is valid, and writes nothing", async ({ expect }) => {
+		const before = (await env.RTA_KV.list({ prefix: "audience:delta:" })).keys.length;
 		const res = await admin("POST", "/admin/audience", "{}\n[]");
 		expect(res.status).toBe(400);
-		expect(((await res.json()) as { rejected: number }).rejected).toBe(2);
+		expect(((await res.json()) as { rejected: number; delta_key: null }).delta_key).toBeNull();
+		expect((await env.RTA_KV.list({ prefix: "audience:delta:" })).keys.length).toBe(before);
 	});
 
 	it("answers 400 to an empty body and to an unknown mode", async ({ expect }) => {
@@ -199,10 +237,14 @@ describe("POST /admin/audience", () => {
 		expect((await admin("POST", "/admin/audience?mode=append", "{}")).status).toBe(400);
 	});
 
-	it("answers 413 to too many lines", async ({ expect }) => {
-		const line = JSON.stringify({ type: "imei_md5", hash: freshHash(), segments: ["vip"] });
-		const res = await admin("POST", "/admin/audience?mode=merge", Array(501).fill(line).join("\n"));
-		expect(res.status).toBe(413);
+	it("answers 413 past 5000 lines, and takes 5000", async ({ expect }) => {
+		const lines = Array.from({ length: 5001 }, () =>
+			JSON.stringify({ type: "imei_md5", hash: freshHash(), segments: ["vip"] }),
+		);
+		expect((await admin("POST", "/admin/audience?mode=merge", lines.join("\n"))).status).toBe(413);
+		const ok = await admin("POST", "/admin/audience?mode=merge", lines.slice(0, 5000).join("\n"));
+		expect(ok.status).toBe(200);
+		expect(((await ok.json()) as { accepted: number }).accepted).toBe(5000);
 	});
 
 	it("merges segments in merge mode and replaces them by default", async ({ expect }) => {
@@ -211,85 +253,125 @@ describe("POST /admin/audience", () => {
 			admin("POST", `/admin/audience?mode=${mode}`, JSON.stringify({ type: "imei_md5", hash, segments }));
 		await put("replace", ["vip"]);
 		await put("merge", ["new_user"]);
-		const merged = (await (await admin("GET", `/admin/audience/imei_md5/${hash}`)).json()) as {
-			record: { segments: string[] };
-		};
-		expect(merged.record.segments).toEqual(["vip", "new_user"]);
+		expect((await inspect(`imei_md5/${hash}`)).effective?.segments).toEqual(["vip", "new_user"]);
 		await put("replace", ["installed"]);
-		const replaced = (await (await admin("GET", `/admin/audience/imei_md5/${hash}`)).json()) as {
-			record: { segments: string[] };
-		};
-		expect(replaced.record.segments).toEqual(["installed"]);
+		const replaced = await inspect(`imei_md5/${hash}`);
+		expect(replaced.effective?.segments).toEqual(["installed"]);
+		expect(replaced.deltas.map((d) => d.ops[0]?.op)).toEqual(["replace", "merge", "replace"]);
 	});
 
-	it("stores segment expiry and KV expiration when every segment expires", async ({ expect }) => {
+	it("applies both lines for one device in one merge request", async ({ expect }) => {
 		const hash = freshHash();
-		const until = Math.floor(Date.now() / 1000) + 7200;
-		await admin(
+		const lines = [
+			{ type: "imei_md5", hash, segments: ["vip"] },
+			{ type: "imei_md5", hash, segments: ["new_user"] },
+		];
+		const res = await admin(
 			"POST",
-			"/admin/audience",
-			JSON.stringify({ type: "imei_md5", hash, segments: [{ id: "vip", until }] }),
+			"/admin/audience?mode=merge",
+			lines.map((l) => JSON.stringify(l)).join("\n"),
 		);
-		const { value, metadata } = await env.RTA_KV.getWithMetadata(`imei_md5:${hash}`);
-		expect(JSON.parse(value ?? "null")).toEqual({ segments: ["vip"], until: { vip: until } });
-		expect(metadata).toBeNull();
-		const list = await env.RTA_KV.list({ prefix: `imei_md5:${hash}` });
-		expect(list.keys[0]?.expiration).toBe(until);
+		expect(((await res.json()) as { accepted: number; stored_keys: number }).stored_keys).toBe(1);
+		expect((await inspect(`imei_md5/${hash}`)).effective?.segments).toEqual(["vip", "new_user"]);
 	});
-});
 
-describe("audience expiry in KV", () => {
-	it("expires a merged record at the end of its last segment, never less than a minute ahead", async ({
+	it("merge keeps the stored ends of the segments it does not list, and takes ends within a minute", async ({
 		expect,
 	}) => {
 		const hash = freshHash();
 		const now = Math.floor(Date.now() / 1000);
-		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify({ segments: ["vip"], until: { vip: now + 40 } }));
-		const res = await admin(
-			"POST",
-			"/admin/audience?mode=merge",
-			JSON.stringify({ type: "imei_md5", hash, segments: [{ id: "new_user", until: now + 45 }] }),
-		);
+		const post = (mode: string, line: object) =>
+			admin("POST", `/admin/audience?mode=${mode}`, JSON.stringify({ type: "imei_md5", hash, ...line }));
+		expect((await post("replace", { segments: [{ id: "vip", until: now + 7200 }] })).status).toBe(200);
+		const res = await post("merge", { segments: [{ id: "new_user", until: now + 45 }], ttl_seconds: 600 });
 		expect(res.status).toBe(200);
-		const list = await env.RTA_KV.list({ prefix: `imei_md5:${hash}` });
-		expect(list.keys[0]?.expiration).toBeGreaterThanOrEqual(now + 60);
-		expect(JSON.parse((await env.RTA_KV.get(`imei_md5:${hash}`)) ?? "null")).toEqual({
-			segments: ["vip", "new_user"],
-			until: { vip: now + 40, new_user: now + 45 },
+		expect((await inspect(`imei_md5/${hash}`)).effective?.until).toEqual({
+			vip: now + 7200,
+			new_user: now + 45,
 		});
 	});
 
-	it("replaces a corrupt stored record in merge mode", async ({ expect }) => {
-		const hash = freshHash();
-		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify({ segments: ["vip"], until: { vip: "soon" } }));
-		const res = await admin(
-			"POST",
-			"/admin/audience?mode=merge",
-			JSON.stringify({ type: "imei_md5", hash, segments: ["new_user"] }),
-		);
+	it("takes ends past 2038 and ttl_seconds past 2^31 s, line by line", async ({ expect }) => {
+		const a = freshHash();
+		const b = freshHash();
+		const lines = [
+			{ type: "imei_md5", hash: a, segments: [{ id: "vip", until: "2040-01-01T00:00:00Z" }] },
+			{ type: "imei_md5", hash: b, segments: ["vip"], ttl_seconds: 2 ** 31 + 10 },
+			{ type: "imei_md5", hash: freshHash(), segments: [{ id: "vip", until: "10000-01-01T00:00:00Z" }] },
+		];
+		const res = await admin("POST", "/admin/audience", lines.map((l) => JSON.stringify(l)).join("\n"));
 		expect(res.status).toBe(200);
-		const got = (await (await admin("GET", `/admin/audience/imei_md5/${hash}`)).json()) as {
-			record: unknown;
-			valid: boolean;
-		};
-		expect(got).toEqual(expect.objectContaining({ record: { segments: ["new_user"] }, valid: true }));
+		const body = (await res.json()) as { accepted: number; errors: { line: number; field: string }[] };
+		expect(body.accepted).toBe(2);
+		expect(body.errors.map((e) => [e.line, e.field])).toEqual([[3, "segments[0].until"]]);
+		expect((await inspect(`imei_md5/${a}`)).effective?.until).toEqual({ vip: 2_208_988_800 });
+		expect((await askRta(imeiRequest(a))).outTargetId).toEqual(["st_vip"]);
+		expect((await askRta(imeiRequest(b))).outTargetId).toEqual(["st_vip"]);
+	});
+
+	it("never loses a concurrent write: 20 merges of one device at once all apply", async ({ expect }) => {
+		const hash = freshHash();
+		const writes = await Promise.all(
+			Array.from({ length: 20 }, (_, i) =>
+				admin(
+					"POST",
+					"/admin/audience?mode=merge",
+					JSON.stringify({ type: "imei_md5", hash, segments: [`s${i}`] }),
+				),
+			),
+		);
+		expect(writes.map((w) => w.status)).toEqual(Array(20).fill(200));
+		const keys = await Promise.all(
+			writes.map(async (w) => ((await w.json()) as { delta_key: string }).delta_key),
+		);
+		expect(new Set(keys).size).toBe(20);
+		const got = await inspect(`imei_md5/${hash}`);
+		expect([...(got.effective?.segments ?? [])].sort()).toEqual(
+			Array.from({ length: 20 }, (_, i) => `s${i}`).sort(),
+		);
 	});
 });
 
 describe("GET/DELETE /admin/audience/:type/:id", () => {
-	it("reads by raw id or hash, deletes, then 404s", async ({ expect }) => {
+	it("shows what the snapshot and the deltas say, by raw id or hash; deletes; then shows the delete", async ({
+		expect,
+	}) => {
 		const { raw, hash } = freshImei();
-		await admin("POST", "/admin/audience", JSON.stringify({ type: "imei", id: raw, segments: ["vip"] }));
-		const byRaw = await admin("GET", `/admin/audience/imei/${raw}`);
-		expect(byRaw.status).toBe(200);
-		expect(((await byRaw.json()) as { key: string }).key).toBe(`imei_md5:${hash}`);
-		const del = await admin("DELETE", `/admin/audience/imei_md5/${hash}`);
-		expect(await del.json()).toEqual({ key: `imei_md5:${hash}`, existed: true, deleted: true });
-		expect((await admin("GET", `/admin/audience/imei_md5/${hash}`)).status).toBe(404);
-		expect(
-			((await (await admin("DELETE", `/admin/audience/imei_md5/${hash}`)).json()) as { existed: boolean })
-				.existed,
-		).toBe(false);
+		await publishSnapshot([[{ type: "imei_md5", value: hash }, [["new_user", 0]]]]);
+		const fromSnapshot = await inspect(`imei/${raw}`);
+		expect(fromSnapshot.key).toBe(`imei_md5:${hash}`);
+		expect(fromSnapshot.snapshot?.record?.segments).toEqual(["new_user"]);
+		expect(fromSnapshot.deltas).toEqual([]);
+		expect(fromSnapshot.effective?.segments).toEqual(["new_user"]);
+		await admin(
+			"POST",
+			"/admin/audience?mode=merge",
+			JSON.stringify({ type: "imei", id: raw, segments: ["vip"] }),
+		);
+		const merged = await inspect(`imei_md5/${hash}`);
+		expect(merged.snapshot?.record?.segments).toEqual(["new_user"]);
+		expect(merged.deltas.map((d) => d.ops)).toEqual([[{ op: "merge", segments: ["vip"] }]]);
+		expect(merged.effective?.segments).toEqual(["new_user", "vip"]);
+		const del = (await (await admin("DELETE", `/admin/audience/imei_md5/${hash}`)).json()) as Record<
+			string,
+			unknown
+		>;
+		expect(del).toEqual(expect.objectContaining({ key: `imei_md5:${hash}`, existed: true, deleted: true }));
+		expect(del.delta_key).toMatch(/^audience:delta:/);
+		const deleted = await inspect(`imei_md5/${hash}`);
+		expect(deleted.snapshot?.record?.segments).toEqual(["new_user"]);
+		expect(deleted.effective).toBeNull();
+		expect((await askRta(imeiRequest(hash))).code).toBe(RtaCode.NO_STRATEGY);
+		const again = (await (await admin("DELETE", `/admin/audience/imei_md5/${hash}`)).json()) as {
+			existed: boolean;
+		};
+		expect(again.existed).toBe(false);
+	});
+
+	it("answers 404 for an id neither the snapshot nor a delta knows", async ({ expect }) => {
+		const res = await admin("GET", `/admin/audience/oaid_md5/${freshHash()}`);
+		expect(res.status).toBe(404);
+		expect(((await res.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
 	});
 
 	it("answers 400 naming the field for a bad type or hash", async ({ expect }) => {
@@ -310,6 +392,17 @@ describe("GET /healthz and unknown routes", () => {
 		expect(body.ok).toBe(true);
 		expect(body.sign_headers).toBe("on");
 		expect(body.platform_cache_time).toBe(3600);
+		expect(body.audience).toEqual(
+			expect.objectContaining({
+				memory: expect.objectContaining({ limit_bytes: 48 * 1024 * 1024 }),
+				hits: expect.objectContaining({
+					memory: expect.any(Number),
+					cache_api: expect.any(Number),
+					kv: expect.any(Number),
+				}),
+				deltas: expect.objectContaining({ blobs: expect.any(Number), ops: expect.any(Number) }),
+			}),
+		);
 		expect(JSON.stringify(body)).not.toContain("tok-current");
 		expect(JSON.stringify(body)).not.toContain("test-admin-token");
 	});

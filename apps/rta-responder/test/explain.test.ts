@@ -3,7 +3,7 @@
  * @module
  */
 
-import { env, SELF } from "cloudflare:test";
+import { SELF } from "cloudflare:test";
 import { CacheDeviceIdType, create, DeviceIdTag, encodeRtaRequest, RtaRequestSchema } from "@txad/proto";
 import { beforeAll, describe, it } from "vitest";
 import { RtaCode } from "../src/codes.ts";
@@ -15,6 +15,7 @@ import {
 	freshHash,
 	freshImei,
 	imeiRequest,
+	publishSnapshot,
 	putAudience,
 	putConfig,
 } from "./helpers.ts";
@@ -25,10 +26,18 @@ interface Explained {
 	code: number;
 	code_name: string;
 	cached_deviceid_type: string | null;
-	ids: { type: string; key: string; source: string; stored: unknown }[];
+	ids: {
+		type: string;
+		key: string;
+		source: string;
+		snapshot: { snapshot_id: string; record: unknown } | null;
+		deltas: { ops: unknown[] }[];
+		effective: { segments: string[]; active_segments: string[]; until: Record<string, number> } | null;
+	}[];
 	skipped_ids: { type: string; reason: string; source: string }[];
-	used_id: { key: string } | null;
+	used_ids: string[];
 	segments: string[];
+	response_cache_time: { sent: number | null; selection_ends: number | null };
 	strategies: { id: string; selected: boolean; reason: string; experiments_applied: number[] }[];
 	response: {
 		code: number;
@@ -45,12 +54,13 @@ async function explain(body: unknown): Promise<Explained> {
 }
 
 describe("POST /admin/explain", () => {
-	it("shows ids used and skipped, segments, and why each strategy was or was not selected", async ({
+	it("shows ids used and skipped, what snapshot and deltas say, united segments, and why each strategy was or was not selected", async ({
 		expect,
 	}) => {
 		const imei = freshImei();
 		const oaid = freshHash();
-		await putAudience([{ type: "imei", id: imei.raw, segments: ["new_user", "vip"] }]);
+		await publishSnapshot([[{ type: "imei_md5", value: imei.hash }, [["new_user", 0]]]]);
+		await putAudience([{ type: "imei", id: imei.raw, segments: ["vip"] }], "merge");
 		const out = await explain({
 			request: {
 				id: "exp-1",
@@ -69,12 +79,20 @@ describe("POST /admin/explain", () => {
 		expect(out.code).toBe(RtaCode.TAKE);
 		expect(out.cached_deviceid_type).toBe("imei_md5");
 		expect(out.ids.map((i) => i.type)).toEqual(["imei_md5", "oaid_md5"]);
-		expect(out.ids[1]?.stored).toBeNull();
+		expect(out.ids[0]?.snapshot?.record).toEqual({
+			segments: ["new_user"],
+			active_segments: ["new_user"],
+			until: {},
+		});
+		expect(out.ids[0]?.deltas.map((d) => d.ops)).toEqual([[{ op: "merge", segments: ["vip"] }]]);
+		expect(out.ids[0]?.effective?.segments).toEqual(["new_user", "vip"]);
+		expect(out.ids[1]?.snapshot?.record).toBeNull();
+		expect(out.ids[1]?.effective).toBeNull();
 		expect(out.skipped_ids.map((s) => [s.type, s.reason])).toEqual([
 			["android_id_md5", "doubtful"],
 			["mac_md5", "non_device"],
 		]);
-		expect(out.used_id?.key).toBe(`imei_md5:${imei.hash}`);
+		expect(out.used_ids).toEqual([`imei_md5:${imei.hash}`]);
 		expect(out.segments).toEqual(["new_user", "vip"]);
 		expect(out.strategies).toEqual([
 			expect.objectContaining({
@@ -128,43 +146,58 @@ describe("POST /admin/explain", () => {
 		expect((await explain({ request: { id: "x" } })).code_name).toBe("NO_DEVICE");
 	});
 
-	it("skips ended records and ids over the limit, as /rta does", async ({ expect }) => {
+	it("unites ids, skips ended memberships and ids over the limit, bounds the cache time, as /rta does", async ({
+		expect,
+	}) => {
 		const { hash } = freshImei();
 		const oaid = freshHash();
-		const past = Math.floor(Date.now() / 1000) - 10;
-		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify({ segments: ["vip"], until: { vip: past } }));
-		await putAudience([{ type: "oaid_md5", hash: oaid, segments: ["new_user"] }]);
+		const now = Math.floor(Date.now() / 1000);
+		await putAudience([
+			{ type: "imei_md5", hash, segments: [{ id: "vip", until: now + 2 }] },
+			{ type: "oaid_md5", hash: oaid, segments: [{ id: "new_user", until: now + 5000 }] },
+		]);
+		await new Promise((r) => setTimeout(r, (now + 3) * 1000 - Date.now()));
 		// The cached imei, 14 CAIDs and the oaid make 16 ids; the mac is the 17th.
 		const caids = Array.from({ length: 14 }, () => ({ qaid_md5sum: freshHash() }));
 		const mac = freshHash();
-		const out = await explain({
-			request: {
-				device: {
-					imei_md5sum: hash,
-					oaid_md5sum: oaid,
-					mac_md5sum: mac,
-					cached_deviceid_type: "IMEI_MD5",
-					qaid_infos: caids,
-				},
+		const request = {
+			device: {
+				imei_md5sum: hash,
+				oaid_md5sum: oaid,
+				mac_md5sum: mac,
+				cached_deviceid_type: "IMEI_MD5",
+				qaid_infos: caids,
 			},
-		});
+		};
+		const out = await explain({ request });
 		expect(out.ids).toHaveLength(16);
-		expect(out.ids[0]?.stored).toEqual({
+		expect(out.ids[0]?.effective).toEqual({
 			segments: ["vip"],
 			active_segments: [],
-			expired_segments: ["vip"],
-			until: { vip: past },
+			until: { vip: now + 2 },
 		});
-		expect(out.used_id?.key).toBe(`oaid_md5:${oaid}`);
+		expect(out.used_ids).toEqual([`oaid_md5:${oaid}`]);
 		expect(out.skipped_ids).toEqual([
 			{ type: "mac_md5", value: mac, source: "device.mac_md5sum", reason: "over_limit" },
 		]);
 		expect(out.response.out_target_id).toEqual(["st_new_user"]);
+		expect(out.response_cache_time.selection_ends).toBe(now + 5000);
 		expect(out.cached_deviceid_type).toBe("imei_md5");
+		const live = await askRta({
+			device: {
+				imeiMd5sum: hash,
+				oaidMd5sum: oaid,
+				macMd5sum: mac,
+				cachedDeviceidType: CacheDeviceIdType.IMEI_MD5,
+				qaidInfos: caids.map((c) => ({ qaidMd5sum: c.qaid_md5sum })),
+			},
+		});
+		expect(live.outTargetId).toEqual(["st_new_user"]);
+		expect(live.responseCacheTime).toBe(out.response_cache_time.sent);
 		const absent = await explain({ request: { device: { imei_md5sum: hash } } });
 		expect(absent.cached_deviceid_type).toBeNull();
 		expect(absent.reason).toBe(
-			"no id has an unexpired audience record and no strategy matches devices without one",
+			"no id has active audience segments and no strategy matches devices without one",
 		);
 	});
 

@@ -3,8 +3,9 @@
  * @module
  */
 
-import { SELF } from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import { type IdType, MANIFEST_KEY, type SegmentEntry, SnapshotBuilder, shardKey } from "@txad/audience";
 import { hashDeviceId } from "@txad/muid";
 import {
 	CacheDeviceIdType,
@@ -106,11 +107,16 @@ export async function putConfig(config: unknown = TEST_CONFIG): Promise<void> {
 }
 
 /**
- * Stores audience lines through the admin API, failing loudly.
+ * Stores audience lines through the admin API (one delta), failing loudly.
  * @param lines - NDJSON objects
+ * @param mode - replace (default) or merge
  */
-export async function putAudience(lines: object[]): Promise<void> {
-	const res = await admin("POST", "/admin/audience", lines.map((l) => JSON.stringify(l)).join("\n"));
+export async function putAudience(lines: object[], mode: "replace" | "merge" = "replace"): Promise<void> {
+	const res = await admin(
+		"POST",
+		`/admin/audience?mode=${mode}`,
+		lines.map((l) => JSON.stringify(l)).join("\n"),
+	);
 	if (res.status !== 200) throw new Error(`POST /admin/audience: ${res.status} ${await res.text()}`);
 }
 
@@ -146,4 +152,42 @@ export function imeiRequest(
 		device: { os: 2, imeiMd5sum: imeiHash, cachedDeviceidType: CacheDeviceIdType.IMEI_MD5 },
 		...extra,
 	};
+}
+
+/**
+ * Publishes a snapshot into the test KV the way `txad audience publish` does (shards, then the
+ * manifest) and waits until this isolate answers from it (CONFIG_REFRESH_SECONDS is 0 in the
+ * test projects, so every request refreshes in the background).
+ * @param ids - ids with their segments and ends
+ * @param options - shard bits (default 2) and the delta cursor
+ * @returns the snapshot id
+ */
+export async function publishSnapshot(
+	ids: [{ type: IdType; value: string }, SegmentEntry[]][],
+	options: { shardBits?: number; deltasFoldedUntil?: number } = {},
+): Promise<string> {
+	const b = new SnapshotBuilder({ shardBits: options.shardBits ?? 2 });
+	for (const [id, entries] of ids) b.add(id.type, id.value, b.dictionary.intern(entries));
+	const built = b.finish({ deltasFoldedUntil: options.deltasFoldedUntil ?? 0 });
+	let i = 0;
+	for (const shard of built.shards()) await env.RTA_KV.put(shardKey(built.snapshotId, i++), shard);
+	const manifest = { ...built.manifest(), published_at: new Date().toISOString() };
+	await env.RTA_KV.put(MANIFEST_KEY, JSON.stringify(manifest));
+	await waitForSnapshot(built.snapshotId);
+	return built.snapshotId;
+}
+
+/**
+ * Waits until /healthz reports a snapshot id (every call refreshes in the background).
+ * @param snapshotId - the id to wait for
+ */
+export async function waitForSnapshot(snapshotId: string): Promise<void> {
+	for (let i = 0; i < 100; i++) {
+		const health = (await (await SELF.fetch(`${BASE}/healthz`)).json()) as {
+			audience: { snapshot_id: unknown };
+		};
+		if (health.audience.snapshot_id === snapshotId) return;
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	throw new Error(`the responder did not switch to snapshot ${snapshotId}`);
 }

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { env } from "cloudflare:test";
 import { toBinary } from "@bufbuild/protobuf";
 import { hashDeviceId } from "@txad/muid";
 import { CacheDeviceIdType, create, DeviceIdTag, decodeRtaResponse, RtaResponseSchema } from "@txad/proto";
@@ -194,24 +193,37 @@ describe("decisions", () => {
 		expect(answer.code).toBe(RtaCode.NO_USABLE_ID);
 	});
 
-	it("decides on the cached_deviceid_type id first", async ({ expect }) => {
+	it("unites the segments of all the device's ids, whichever id Tencent caches under", async ({ expect }) => {
 		const imei = freshImei();
 		const oaid = freshHash();
 		await putAudience([
 			{ type: "imei", id: imei.raw, segments: ["vip"] },
 			{ type: "oaid_md5", hash: oaid, segments: ["new_user"] },
 		]);
-		const byImei = await askRta({
+		for (const cachedDeviceidType of [CacheDeviceIdType.IMEI_MD5, CacheDeviceIdType.OAID_MD5, undefined]) {
+			const answer = await askRta({
+				device: {
+					imeiMd5sum: imei.hash,
+					oaidMd5sum: oaid,
+					...(cachedDeviceidType === undefined ? {} : { cachedDeviceidType }),
+				},
+			});
+			expect(answer.outTargetId).toEqual(["st_new_user", "st_vip"]);
+		}
+	});
+
+	it("excludes a device excluded under its OAID even when its IMEI is what matched", async ({ expect }) => {
+		const imei = freshImei();
+		const oaid = freshHash();
+		await putAudience([
+			{ type: "imei", id: imei.raw, segments: ["new_user"] },
+			{ type: "oaid_md5", hash: oaid, segments: ["installed"] },
+		]);
+		const answer = await askRta({
 			device: { imeiMd5sum: imei.hash, oaidMd5sum: oaid, cachedDeviceidType: CacheDeviceIdType.IMEI_MD5 },
 		});
-		expect(byImei.outTargetId).toEqual(["st_vip"]);
-		const byOaid = await askRta({
-			device: { imeiMd5sum: imei.hash, oaidMd5sum: oaid, cachedDeviceidType: CacheDeviceIdType.OAID_MD5 },
-		});
-		expect(byOaid.outTargetId).toEqual(["st_new_user"]);
-		// Absent cached type: the default order puts oaid before imei.
-		const byOrder = await askRta({ device: { imeiMd5sum: imei.hash, oaidMd5sum: oaid } });
-		expect(byOrder.outTargetId).toEqual(["st_new_user"]);
+		expect(answer.code).toBe(RtaCode.NO_STRATEGY);
+		expect((await askRta(imeiRequest(imei.hash))).outTargetId).toEqual(["st_new_user"]);
 	});
 
 	it("falls through to another id when the cached one has no record", async ({ expect }) => {
@@ -289,22 +301,7 @@ describe("decisions", () => {
 });
 
 describe("cached_deviceid_type absent or present", () => {
-	it("decides (never INTERNAL) when the field is absent, in the default order", async ({ expect }) => {
-		const idfa = freshHash();
-		const oaid = freshHash();
-		await putAudience([
-			{ type: "idfa_md5", hash: idfa, segments: ["vip"] },
-			{ type: "oaid_md5", hash: oaid, segments: ["new_user"] },
-		]);
-		// Absent reads as IDFA_MD5 (0) on a proto2 decoder; the default order starts with idfa too.
-		const absent = await askRta({ id: "abs", device: { idfaMd5sum: idfa, oaidMd5sum: oaid } });
-		expect(absent.code).toBe(RtaCode.TAKE);
-		expect(absent.outTargetId).toEqual(["st_vip"]);
-		const withoutIdfa = await askRta({ device: { oaidMd5sum: oaid, imeiMd5sum: freshHash() } });
-		expect(withoutIdfa.outTargetId).toEqual(["st_new_user"]);
-	});
-
-	it("decides on the named id when present, IDFA_MD5 (0) included, and NIL means the default order", async ({
+	it("decides (never INTERNAL) whether the field is absent or names any type, IDFA_MD5 (0) and NIL included", async ({
 		expect,
 	}) => {
 		const idfa = freshHash();
@@ -313,13 +310,23 @@ describe("cached_deviceid_type absent or present", () => {
 			{ type: "idfa_md5", hash: idfa, segments: ["vip"] },
 			{ type: "oaid_md5", hash: oaid, segments: ["new_user"] },
 		]);
+		// Absent reads as IDFA_MD5 (0) on a proto2 decoder: presence is what counts.
+		const absent = await askRta({ id: "abs", device: { idfaMd5sum: idfa, oaidMd5sum: oaid } });
+		expect(absent.code).toBe(RtaCode.TAKE);
+		expect(absent.outTargetId).toEqual(["st_new_user", "st_vip"]);
 		const device = { idfaMd5sum: idfa, oaidMd5sum: oaid };
-		const ask = async (cachedDeviceidType: CacheDeviceIdType) =>
-			(await askRta({ device: { ...device, cachedDeviceidType } })).outTargetId;
-		expect(await ask(CacheDeviceIdType.IDFA_MD5)).toEqual(["st_vip"]);
-		expect(await ask(CacheDeviceIdType.OAID_MD5)).toEqual(["st_new_user"]);
-		expect(await ask(CacheDeviceIdType.OAID)).toEqual(["st_new_user"]);
-		expect(await ask(CacheDeviceIdType.NIL)).toEqual(["st_vip"]);
+		for (const cachedDeviceidType of [
+			CacheDeviceIdType.IDFA_MD5,
+			CacheDeviceIdType.OAID_MD5,
+			CacheDeviceIdType.OAID,
+			CacheDeviceIdType.NIL,
+		])
+			expect((await askRta({ device: { ...device, cachedDeviceidType } })).outTargetId).toEqual([
+				"st_new_user",
+				"st_vip",
+			]);
+		const withoutIdfa = await askRta({ device: { oaidMd5sum: oaid, imeiMd5sum: freshHash() } });
+		expect(withoutIdfa.outTargetId).toEqual(["st_new_user"]);
 	});
 
 	it("decides on the other ids when the named type is not in the request", async ({ expect }) => {
@@ -364,38 +371,46 @@ describe("CAIDs", () => {
 	});
 });
 
-describe("stored records", () => {
-	it("treats a record whose every segment has ended as no record: the next id decides", async ({
+describe("segment ends", () => {
+	it("a membership whose every segment has ended counts for nothing: the other ids decide", async ({
 		expect,
 	}) => {
 		const { hash } = freshImei();
 		const oaid = freshHash();
-		const past = Math.floor(Date.now() / 1000) - 10;
-		// As a `wrangler kv bulk put` file would store it: no KV expiration.
-		await env.RTA_KV.put(
-			`imei_md5:${hash}`,
-			JSON.stringify({ segments: ["vip", "new_user"], until: { vip: past - 100, new_user: past } }),
-		);
-		await putAudience([{ type: "oaid_md5", hash: oaid, segments: ["new_user"] }]);
-		const answer = await askRta({
-			device: { imeiMd5sum: hash, oaidMd5sum: oaid, cachedDeviceidType: CacheDeviceIdType.IMEI_MD5 },
-		});
-		expect(answer.outTargetId).toEqual(["st_new_user"]);
-		const alone = await askRta(imeiRequest(hash));
-		expect(alone.code).toBe(RtaCode.NO_STRATEGY);
+		const soon = Math.floor(Date.now() / 1000) + 2;
+		await putAudience([
+			{
+				type: "imei_md5",
+				hash,
+				segments: [
+					{ id: "vip", until: soon },
+					{ id: "installed", until: soon },
+				],
+			},
+			{ type: "oaid_md5", hash: oaid, segments: ["new_user"] },
+		]);
+		const device = { imeiMd5sum: hash, oaidMd5sum: oaid, cachedDeviceidType: CacheDeviceIdType.IMEI_MD5 };
+		expect((await askRta({ device })).outTargetId).toEqual(["st_vip"]);
+		await new Promise((r) => setTimeout(r, (soon + 1) * 1000 - Date.now()));
+		expect((await askRta({ device })).outTargetId).toEqual(["st_new_user"]);
+		expect((await askRta(imeiRequest(hash))).code).toBe(RtaCode.NO_STRATEGY);
 	});
 
-	it.for([
-		["an end time as a string", { segments: ["vip"], until: { vip: "2999-01-01T00:00:00Z" } }],
-		["one malformed segment among good ones", { segments: ["vip", "new user"] }],
-		["an end time for an unlisted segment", { segments: ["vip"], until: { gold: 4102444800 } }],
-		["a negative end time", { segments: ["vip", "new_user"], until: { new_user: -1 } }],
-	] as const)("ignores, whole, a record with %s", async ([, value], { expect }) => {
-		const { hash } = freshImei();
-		await env.RTA_KV.put(`imei_md5:${hash}`, JSON.stringify(value));
-		const answer = await askRta(imeiRequest(hash));
-		expect(answer.code).toBe(RtaCode.NO_STRATEGY);
-		const got = (await (await admin("GET", `/admin/audience/imei_md5/${hash}`)).json()) as { valid: boolean };
-		expect(got.valid).toBe(false);
+	it("shortens response_cache_time to the end of the segment that selected the strategy, never below the platform minimum", async ({
+		expect,
+	}) => {
+		const now = Math.floor(Date.now() / 1000);
+		const a = freshHash();
+		const b = freshHash();
+		const c = freshHash();
+		await putAudience([
+			{ type: "imei_md5", hash: a, segments: [{ id: "vip", until: now + 5000 }] },
+			{ type: "imei_md5", hash: b, segments: [{ id: "vip", until: now + 120 }] },
+			{ type: "imei_md5", hash: c, segments: ["vip", { id: "promo", until: now + 120 }] },
+		]);
+		const at = async (hash: string) => (await askRta(imeiRequest(hash))).responseCacheTime;
+		expect([4999, 5000]).toContain(await at(a)); // config asks for 7200
+		expect(await at(b)).toBe(3600); // PLATFORM_CACHE_TIME_SECONDS
+		expect(await at(c)).toBe(7200); // the selecting segment never ends
 	});
 });

@@ -3,7 +3,7 @@
  * PUT that fails lists all that must be fixed, not just the first.
  * @module
  */
-import { isSegmentName } from "../decide/record.ts";
+import { isSegmentName } from "@txad/audience";
 import {
 	type BidFields,
 	type ConfigIssue,

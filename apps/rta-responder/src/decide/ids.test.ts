@@ -6,6 +6,7 @@
  */
 import { hashDeviceId } from "@txad/muid";
 import { CacheDeviceIdType, create, DeviceIdTag, fromBinary, RtaDeviceSchema, toBinary } from "@txad/proto";
+import { md5Hex } from "@txad/signing";
 import { describe, it } from "vitest";
 import {
 	audienceKey,
@@ -222,6 +223,21 @@ describe("collectIds in device-id mode", () => {
 		);
 		expect(ids.map((c) => c.key)).toEqual([`caid_md5:${caid}`]);
 	});
+});
+
+describe("collectIds: the placeholder list the admin API and the CLI refuse", () => {
+	it.for(["UNKNOWN", "02:00:00:00:00:00", "nil", "undefined", "NULL", ""])(
+		"skips the md5 of %j as non_device",
+		(raw, { expect }) => {
+			const hash = md5Hex(raw);
+			const skipped: SkippedId[] = [];
+			const ids = collectIds(device({ imeiMd5sum: hash, oaidMd5sum: oaid }), DEVICE_MODE, undefined, skipped);
+			expect(ids.map((c) => c.type)).toEqual(["oaid_md5"]);
+			expect(skipped).toEqual([
+				{ type: "imei_md5", value: hash, source: "device.imei_md5sum", reason: "non_device" },
+			]);
+		},
+	);
 });
 
 describe("collectIds: CAID (qaid_infos)", () => {

@@ -1,5 +1,5 @@
 /**
- * Which ids of a device can be looked up, in which order, and under which KV key.
+ * Which ids of a device can be looked up, and in which order.
  *
  * Order: the id Tencent will cache our answer under (`cached_deviceid_type`,
  * docs/rta/wire-protocol.md RtaRequest.Device #10) comes first, so the answer is decided on the
@@ -11,25 +11,17 @@
  *
  * Every usable CAID (`qaid_infos`, one entry per CAID version) is looked up, in request order. A
  * request yields at most {@link MAX_CANDIDATE_IDS} ids: a real device has five hashed ids and a
- * few CAID versions, and each id costs a KV read (a Worker invocation may make 1000).
+ * few CAID versions, and each id may cost a shard load.
+ *
+ * Id types, the key format and the placeholder-hash list come from @txad/audience, the format the
+ * audience snapshots are built in, so the CLI, the admin API and `/rta` agree on them.
  * @module
  */
-import { hashDeviceId, isNonDeviceHash, isNonDeviceRawId } from "@txad/muid";
+import { audienceKey, type IdType, isPlaceholderHash } from "@txad/audience";
+import { hashDeviceId, isNonDeviceRawId } from "@txad/muid";
 import { CacheDeviceIdType, DeviceIdTag, type RtaDevice } from "@txad/proto";
 
-/** The id types audience records are keyed by (KV key `<type>:<value>`). */
-export const ID_TYPES = [
-	"idfa_md5",
-	"imei_md5",
-	"oaid_md5",
-	"android_id_md5",
-	"mac_md5",
-	"caid_md5",
-	"openid",
-] as const;
-
-/** An id type. */
-export type IdType = (typeof ID_TYPES)[number];
+export { audienceKey, ID_TYPES, type IdType, isIdType } from "@txad/audience";
 
 /** Lookup order after the cached id type: iOS ids, then Android ids from most to least stable. */
 export const ID_TYPE_ORDER: readonly IdType[] = [
@@ -41,21 +33,12 @@ export const ID_TYPE_ORDER: readonly IdType[] = [
 	"mac_md5",
 ];
 
-/**
- * Whether a string is an id type.
- * @param value - candidate
- * @returns true for one of {@link ID_TYPES}
- */
-export function isIdType(value: unknown): value is IdType {
-	return (ID_TYPES as readonly unknown[]).includes(value);
-}
-
 /** An id to look up. */
 export interface CandidateId {
 	type: IdType;
 	/** Hash (lower-case md5) or openid. */
 	value: string;
-	/** KV key: `<type>:<value>`. */
+	/** `<type>:<value>`, as the admin API and explain name it. */
 	key: string;
 	/** Request field it came from, e.g. `device.imei_md5sum`. */
 	source: string;
@@ -80,17 +63,6 @@ export interface SkippedId {
 
 /** How the integration identifies users (RTA admission guide 交互方式). */
 export type InteractionMode = { kind: "device_id" } | { kind: "openid"; appid: string };
-
-/**
- * Builds the KV key of an id.
- * @param type - id type
- * @param value - hash or openid
- * @returns `<type>:<value>`
- * @example audienceKey("imei_md5", "b496ec1169770ea274a2b4f42ca4fb71") // "imei_md5:b496…"
- */
-export function audienceKey(type: IdType, value: string): string {
-	return `${type}:${value}`;
-}
 
 // Device fields by id type (docs/rta/wire-protocol.md RtaRequest.Device #2–#6).
 const HASH_FIELDS = [
@@ -192,7 +164,7 @@ export function collectIds(
 			skipped?.push({ type, value, source, reason: "doubtful" });
 			return;
 		}
-		if (isNonDeviceHash(value)) {
+		if (isPlaceholderHash(value)) {
 			skipped?.push({ type, value, source, reason: "non_device" });
 			return;
 		}

@@ -1,16 +1,25 @@
 /**
- * From records to the answer: which record is decided on (expired ones count as none), the
- * codes, the cache time, the deadline fallback and the exact wire response.
+ * From memberships to the answer: the segments of every id united (ended ones count for nothing),
+ * the codes, the cache time bounded by the end of the segments that selected the strategies, the
+ * deadline fallback and the exact wire response.
  * @module
  */
 import { isFieldSet } from "@bufbuild/protobuf";
+import { type Membership, membershipOf, type SegmentEntry } from "@txad/audience";
 import { decodeRtaResponse, encodeRtaResponse, RtaResponseSchema } from "@txad/proto";
 import { describe, it } from "vitest";
 import { RtaCode, type RtaCodeName } from "../codes.ts";
 import { compiledConfig } from "../config/strategies.testdata.ts";
 import type { CandidateId } from "./ids.ts";
-import { buildResponse, type DecisionTrace, decideFromRecords, fallbackOutcome, refusal } from "./outcome.ts";
-import { type AudienceRecord, parseAudienceRecord } from "./record.ts";
+import {
+	buildResponse,
+	cacheTimeUntil,
+	type DecisionTrace,
+	decideFromMemberships,
+	fallbackOutcome,
+	refusal,
+	selectionEnd,
+} from "./outcome.ts";
 
 const config = compiledConfig();
 /** No strategy selects a device without segments (unlike STRATEGIES' open ones). */
@@ -19,6 +28,15 @@ const closed = compiledConfig({
 	strategies: [
 		{ id: "st_vip", include: ["vip"], bid: { cpc_price: 9 } },
 		{ id: "st_gold", include: ["gold"] },
+	],
+});
+/** A long requested cache time, so bounds by segment ends show. */
+const long = compiledConfig({
+	response_cache_time: 86_400,
+	strategies: [
+		{ id: "st_vip", include: ["vip", "gold"] },
+		{ id: "st_new", include: ["new_user"], exclude: ["installed"] },
+		{ id: "st_every" },
 	],
 });
 
@@ -30,23 +48,21 @@ const imei = candidate("imei_md5", "b496ec1169770ea274a2b4f42ca4fb71");
 const oaid = candidate("oaid_md5", "1df942b7d996891bf0a205cd07e4e92f");
 const mac = candidate("mac_md5", "0123456789abcdef0123456789abcdef");
 
-function record(text: string): AudienceRecord {
-	const r = parseAudienceRecord(text);
-	if (r === undefined) throw new Error(`invalid record ${text}`);
-	return r;
+function m(...entries: (string | SegmentEntry)[]): Membership {
+	return membershipOf(entries.map((e) => (typeof e === "string" ? ([e, 0] as const) : e)));
 }
 
 function emptyTrace(): DecisionTrace {
-	return { used: null, segments: [], strategies: [] };
+	return { used: [], segments: [], selectionEnds: null, strategies: [] };
 }
 
-describe("decideFromRecords", () => {
-	it("decides on the first id in order that has a record", ({ expect }) => {
+describe("decideFromMemberships", () => {
+	it("unites the segments of every id that has some", ({ expect }) => {
 		const trace = emptyTrace();
-		const out = decideFromRecords(
+		const out = decideFromMemberships(
 			closed,
 			[imei, oaid, mac],
-			[null, record('{"segments":["gold"]}'), record('{"segments":["vip"]}')],
+			[null, m("gold"), m("vip")],
 			[],
 			1000,
 			trace,
@@ -54,77 +70,146 @@ describe("decideFromRecords", () => {
 		expect(out).toEqual({
 			code: RtaCode.TAKE,
 			reason: "TAKE",
-			selected: [{ id: "st_gold", targetInfo: undefined }],
+			selected: [
+				{ id: "st_vip", targetInfo: closed.byId.get("st_vip")?.base.targetInfo },
+				{ id: "st_gold", targetInfo: undefined },
+			],
 			cacheTime: 5000,
 		});
-		expect(trace.used).toBe(oaid);
-		expect(trace.segments).toEqual(["gold"]);
+		expect(trace.used).toEqual([oaid, mac]);
+		expect(trace.segments).toEqual(["gold", "vip"]);
 		expect(trace.strategies.map((s) => [s.id, s.selected])).toEqual([
-			["st_vip", false],
+			["st_vip", true],
 			["st_gold", true],
 		]);
 	});
 
-	it("decides on the active segments only", ({ expect }) => {
-		const r = record('{"segments":["vip","gold"],"until":{"vip":1000}}');
-		const trace = emptyTrace();
-		expect(decideFromRecords(closed, [imei], [r], [], 999, undefined).selected.map((s) => s.id)).toEqual([
+	it("excludes a device excluded under one id whichever id matched", ({ expect }) => {
+		const out = decideFromMemberships(long, [imei, oaid], [m("new_user"), m("installed")], [], 0);
+		expect(out.selected.map((s) => s.id)).toEqual(["st_every"]);
+		// The order of the ids does not matter.
+		const swapped = decideFromMemberships(long, [oaid, imei], [m("installed"), m("new_user")], [], 0);
+		expect(swapped.selected.map((s) => s.id)).toEqual(["st_every"]);
+	});
+
+	it("decides on the active segments only; a membership that has ended counts for nothing", ({ expect }) => {
+		const r = m(["vip", 1000], "gold");
+		expect(decideFromMemberships(closed, [imei], [r], [], 999).selected.map((s) => s.id)).toEqual([
 			"st_vip",
 			"st_gold",
 		]);
-		expect(decideFromRecords(closed, [imei], [r], [], 1000, trace).selected.map((s) => s.id)).toEqual([
+		const trace = emptyTrace();
+		expect(decideFromMemberships(closed, [imei], [r], [], 1000, trace).selected.map((s) => s.id)).toEqual([
 			"st_gold",
 		]);
 		expect(trace.segments).toEqual(["gold"]);
+		const ended = m(["vip", 900], ["gold", 1000]);
+		const t2 = emptyTrace();
+		expect(decideFromMemberships(closed, [imei, oaid], [ended, m("gold")], [], 1000, t2).code).toBe(
+			RtaCode.TAKE,
+		);
+		expect(t2.used).toEqual([oaid]);
 	});
 
-	it("treats a record whose every segment has ended as no record: the next id decides", ({ expect }) => {
-		const ended = record('{"segments":["vip","gold"],"until":{"vip":900,"gold":1000}}');
-		const next = record('{"segments":["gold"]}');
+	it("refuses with NO_STRATEGY, and the config's cache time, when every membership has ended", ({
+		expect,
+	}) => {
 		const trace = emptyTrace();
-		const out = decideFromRecords(closed, [imei, oaid], [ended, next], [], 1000, trace);
-		expect(out.selected.map((s) => s.id)).toEqual(["st_gold"]);
-		expect(trace.used).toBe(oaid);
-		// Before its last segment ends, the record still decides.
-		const before = emptyTrace();
-		decideFromRecords(closed, [imei, oaid], [ended, next], [], 999, before);
-		expect(before.used).toBe(imei);
-		expect(before.segments).toEqual(["gold"]);
-	});
-
-	it("refuses with NO_STRATEGY, and the config's cache time, when every record has ended", ({ expect }) => {
-		const ended = record('{"segments":["vip"],"until":{"vip":1000}}');
-		const trace = emptyTrace();
-		expect(decideFromRecords(closed, [imei], [ended], [], 5000, trace)).toEqual({
+		expect(decideFromMemberships(closed, [imei], [m(["vip", 1000])], [], 5000, trace)).toEqual({
 			code: RtaCode.NO_STRATEGY,
 			reason: "NO_STRATEGY",
 			selected: [],
 			cacheTime: 5000,
 		});
-		expect(trace.used).toBeNull();
+		expect(trace.used).toEqual([]);
 		expect(trace.segments).toEqual([]);
+		expect(trace.selectionEnds).toBeNull();
 	});
 
 	it("decides a device without any record on no segments (open strategies still select it)", ({ expect }) => {
 		const trace = emptyTrace();
-		const out = decideFromRecords(config, [imei, oaid], [null, null], [], 0, trace);
+		const out = decideFromMemberships(config, [imei, oaid], [null, null], [], 0, trace);
 		expect(out.code).toBe(RtaCode.TAKE);
 		expect(out.selected.map((s) => s.id)).toEqual(["st_open", "st_all"]);
 		expect(out.cacheTime).toBe(7200);
-		expect(trace.used).toBeNull();
+		expect(trace.used).toEqual([]);
 		expect(trace.segments).toEqual([]);
 		expect(trace.strategies).toHaveLength(4);
-		expect(decideFromRecords(closed, [], [], [], 0).code).toBe(RtaCode.NO_STRATEGY);
+		expect(decideFromMemberships(closed, [], [], [], 0).code).toBe(RtaCode.NO_STRATEGY);
 	});
 
 	it("applies the request's experiments", ({ expect }) => {
-		const out = decideFromRecords(config, [imei], [record('{"segments":["new_user"]}')], [1001, 2001], 0);
+		const out = decideFromMemberships(config, [imei], [m("new_user")], [1001, 2001], 0);
 		expect(out.selected.map((s) => s.id)).toEqual(["st_open"]);
 	});
 
 	it("never answers TAKE without a strategy", ({ expect }) => {
-		const out = decideFromRecords(config, [imei], [record('{"segments":["paid"]}')], [2001], 0);
+		const out = decideFromMemberships(config, [imei], [m("paid")], [2001], 0);
 		expect(out).toEqual({ code: RtaCode.NO_STRATEGY, reason: "NO_STRATEGY", selected: [], cacheTime: 7200 });
+	});
+});
+
+describe("response_cache_time and segment ends", () => {
+	const NOW = 1_800_000_000;
+
+	it("never extends past the earliest end of a segment that selected a strategy", ({ expect }) => {
+		const trace = emptyTrace();
+		const out = decideFromMemberships(
+			long,
+			[imei],
+			[m(["vip", NOW + 5000], ["new_user", NOW + 9000])],
+			[],
+			NOW,
+			trace,
+		);
+		expect(out.selected.map((s) => s.id)).toEqual(["st_vip", "st_new", "st_every"]);
+		expect(out.cacheTime).toBe(5000);
+		expect(trace.selectionEnds).toBe(NOW + 5000);
+	});
+
+	it("is never below the platform cache time", ({ expect }) => {
+		const out = decideFromMemberships(long, [imei], [m(["vip", NOW + 60])], [], NOW);
+		expect(out.cacheTime).toBe(3600);
+	});
+
+	it("keeps the config's cache time when the selecting segments never end (or end later)", ({ expect }) => {
+		expect(decideFromMemberships(long, [imei], [m("vip", ["promo", NOW + 10])], [], NOW).cacheTime).toBe(
+			86_400,
+		);
+		expect(decideFromMemberships(long, [imei], [m(["vip", NOW + 200_000])], [], NOW).cacheTime).toBe(86_400);
+		// An exclude segment's end, or an unmatched one's, does not bound it.
+		expect(
+			decideFromMemberships(long, [imei], [m("new_user", ["gold_x", NOW + 10])], [], NOW).cacheTime,
+		).toBe(86_400);
+	});
+
+	it("a strategy selected by two segments holds until the later one ends; the same segment on two ids too", ({
+		expect,
+	}) => {
+		const both = decideFromMemberships(long, [imei], [m(["vip", NOW + 4000], ["gold", NOW + 8000])], [], NOW);
+		expect(both.cacheTime).toBe(8000);
+		const forever = decideFromMemberships(long, [imei], [m(["vip", NOW + 4000], "gold")], [], NOW);
+		expect(forever.cacheTime).toBe(86_400);
+		const twoIds = decideFromMemberships(
+			long,
+			[imei, oaid],
+			[m(["vip", NOW + 4000]), m(["vip", NOW + 7000])],
+			[],
+			NOW,
+		);
+		expect(twoIds.cacheTime).toBe(7000);
+	});
+
+	it("selectionEnd / cacheTimeUntil alone", ({ expect }) => {
+		const united = m(["vip", NOW + 100]);
+		expect(selectionEnd(long, [{ id: "st_every", targetInfo: undefined }], united)).toBeUndefined();
+		expect(selectionEnd(long, [{ id: "ghost", targetInfo: undefined }], united)).toBeUndefined();
+		expect(selectionEnd(long, [{ id: "st_vip", targetInfo: undefined }], united)).toBe(NOW + 100);
+		expect(selectionEnd(long, [{ id: "st_vip", targetInfo: undefined }], m("vip"))).toBeUndefined();
+		expect(cacheTimeUntil(long, undefined, NOW)).toBe(86_400);
+		expect(cacheTimeUntil(long, NOW + 10_000, NOW)).toBe(10_000);
+		expect(cacheTimeUntil(long, NOW + 10, NOW)).toBe(3600);
+		expect(cacheTimeUntil(long, NOW + 100_000, NOW)).toBe(86_400);
 	});
 });
 
@@ -177,7 +262,7 @@ describe("refusal", () => {
 });
 
 describe("buildResponse", () => {
-	const take = decideFromRecords(config, [imei], [record('{"segments":["new_user","vip"]}')], [], 0);
+	const take = decideFromMemberships(config, [imei], [m("new_user", "vip")], [], 0);
 
 	it("lists every selected strategy, and TargetInfos only for those with bid fields", ({ expect }) => {
 		const res = buildResponse("req-1", take, 3);

@@ -1,14 +1,15 @@
 /**
- * From looked-up records to the answer: picks the record to decide on, selects strategies, and
+ * From what the audience says about each of a request's ids to the answer: unites their
+ * segments, selects strategies, bounds the cache time by when the selection would change, and
  * builds the `RtaResponse`. Pure, like the rest of `decide/`.
  * @module
  */
+import { type Membership, unionActive } from "@txad/audience";
 import { create, type RtaResponse, RtaResponseSchema } from "@txad/proto";
 import { RtaCode, type RtaCodeName } from "../codes.ts";
 import type { CompiledConfig } from "../config/compile.ts";
 import { type Selected, type StrategyTrace, selectStrategies } from "./decide.ts";
 import type { CandidateId } from "./ids.ts";
-import { type AudienceRecord, activeSegments } from "./record.ts";
 
 /** What to answer. */
 export interface Outcome {
@@ -23,53 +24,101 @@ export interface Outcome {
 
 /** Explain detail of a decision. */
 export interface DecisionTrace {
-	/** The id whose record was used (first in order with an unexpired record), or null. */
-	used: CandidateId | null;
+	/** The ids that have active segments: all of them count, their segments are united. */
+	used: CandidateId[];
+	/** The united active segments. */
 	segments: readonly string[];
+	/** Epoch seconds the selection holds until (the cache time is bounded by it); null: no end. */
+	selectionEnds: number | null;
 	strategies: StrategyTrace[];
 }
 
 /** What to answer when storage misses the deadline or fails (wrangler var FALLBACK). */
 export type Fallback = { kind: "refuse" } | { kind: "strategy"; id: string };
 
-const NO_SEGMENTS: readonly string[] = [];
-
 /**
- * Decides from the records found for each candidate id.
+ * Decides from what the audience says about each candidate id. The segments of all ids are
+ * united: a device excluded under its OAID is excluded whichever of its ids matched, and a
+ * membership that has ended counts for nothing.
  * @param config - compiled config
  * @param candidates - ids in decision order
- * @param records - record per candidate (null = none stored), same order; the first one with an
- *   active segment is decided on
+ * @param memberships - per candidate, its segments (null = not in the audience), same order
  * @param expIds - experiment ids of the request
- * @param nowSeconds - epoch seconds, for segment expiry
+ * @param nowSeconds - epoch seconds, for segment ends
  * @param trace - when given, filled with the explanation
  * @returns the outcome
  */
-export function decideFromRecords(
+export function decideFromMemberships(
 	config: CompiledConfig,
 	candidates: readonly CandidateId[],
-	records: readonly (AudienceRecord | null)[],
+	memberships: readonly (Membership | null)[],
 	expIds: readonly number[],
 	nowSeconds: number,
 	trace?: DecisionTrace,
 ): Outcome {
-	let segments = NO_SEGMENTS;
-	for (let i = 0; i < records.length; i++) {
-		const r = records[i] as AudienceRecord | null;
-		if (r === null) continue;
-		const active = activeSegments(r, nowSeconds);
-		// A record whose last segment has ended is expired: as if none were stored, so the next id
-		// in order gets its turn. Copies linger (edge cache, LRU; a bulk-put record never expires
-		// in KV), so the end time itself must decide.
-		if (active.length === 0) continue;
-		segments = active;
-		if (trace !== undefined) trace.used = candidates[i] ?? null;
-		break;
+	const united = unionActive(memberships, nowSeconds);
+	if (trace !== undefined) {
+		trace.segments = united.names;
+		trace.used = candidates.filter((_, i) => unionActive([memberships[i]], nowSeconds).names.length > 0);
 	}
-	if (trace !== undefined) trace.segments = segments;
-	const selected = selectStrategies(config, segments, expIds, trace?.strategies);
+	const selected = selectStrategies(config, united.names, expIds, trace?.strategies);
 	if (selected.length === 0) return refusal("NO_STRATEGY", config.responseCacheTime);
-	return { code: RtaCode.TAKE, reason: "TAKE", selected, cacheTime: config.responseCacheTime };
+	const ends = selectionEnd(config, selected, united);
+	if (trace !== undefined) trace.selectionEnds = ends ?? null;
+	return {
+		code: RtaCode.TAKE,
+		reason: "TAKE",
+		selected,
+		cacheTime: cacheTimeUntil(config, ends, nowSeconds),
+	};
+}
+
+/**
+ * When the selection stops holding: a strategy selected by include segments stays selected
+ * until the last of its matched include segments ends; the answer changes at the earliest such
+ * end among the selected strategies. Strategies without include lists never end this way.
+ * @param config - compiled config
+ * @param selected - the selected strategies
+ * @param united - the united active segments
+ * @returns epoch seconds, or undefined when no selected strategy can end
+ */
+export function selectionEnd(
+	config: CompiledConfig,
+	selected: readonly Selected[],
+	united: Membership,
+): number | undefined {
+	if (!united.until.some((t) => t > 0)) return undefined;
+	let earliest: number | undefined;
+	for (const s of selected) {
+		const include = config.byId.get(s.id)?.include ?? [];
+		let last = 0;
+		for (const segment of include) {
+			const i = united.names.indexOf(segment);
+			if (i < 0) continue;
+			const end = united.until[i] as number;
+			if (end === 0) {
+				last = 0;
+				break;
+			}
+			last = Math.max(last, end);
+		}
+		if (last > 0 && (earliest === undefined || last < earliest)) earliest = last;
+	}
+	return earliest;
+}
+
+/**
+ * The cache time to send for a take: the config's, shortened to the selection's end, never
+ * below the platform cache time (docs/rta/wire-protocol.md RtaResponse #7: platform cache time ≤
+ * value ≤ 7 days).
+ * @param config - compiled config (its response and platform cache times)
+ * @param ends - from {@link selectionEnd}
+ * @param nowSeconds - epoch seconds
+ * @returns seconds
+ */
+export function cacheTimeUntil(config: CompiledConfig, ends: number | undefined, nowSeconds: number): number {
+	if (ends === undefined) return config.responseCacheTime;
+	return Math.max(config.platformCacheTime, Math.min(config.responseCacheTime, ends - nowSeconds));
 }
 
 /**

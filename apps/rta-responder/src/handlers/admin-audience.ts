@@ -1,36 +1,35 @@
 /**
- * Audience admin: `POST /admin/audience` (NDJSON bulk upsert, per-line errors, valid lines kept),
- * `GET` and `DELETE /admin/audience/:type/:id`.
+ * Audience admin: `POST /admin/audience` (NDJSON, per-line errors, valid lines kept) and
+ * `DELETE /admin/audience/:type/:id` write one delta each (@txad/audience delta.ts: operations
+ * under a fresh key, applied in this isolate at once and by every other within a refresh);
+ * `GET /admin/audience/:type/:id` shows what the snapshot and the deltas say.
  * @module
  */
-import type { IRequest } from "itty-router";
-import { forgetCached } from "../audience.ts";
 import {
-	type AudienceValue,
-	type AudienceWrite,
-	mergeAudience,
-	parseAudienceLine,
-	resolveId,
-} from "../audience-line.ts";
+	type DeltaOp,
+	entriesOf,
+	MAX_DELTA_OPS,
+	type Membership,
+	newDeltaKey,
+	serializeDelta,
+} from "@txad/audience";
+import type { IRequest } from "itty-router";
+import { audienceReader } from "../audience/isolate.ts";
+import type { AudienceReader, IdRef, Inspection } from "../audience/reader.ts";
+import { type AudienceWrite, parseAudienceLine, resolveId } from "../audience-line.ts";
 import { requireAdmin } from "../auth.ts";
 import { audienceKey } from "../decide/ids.ts";
-import { parseAudienceRecord, serializeAudienceRecord } from "../decide/record.ts";
 import { invalidField, ResponderError } from "../errors.ts";
-import { deleteAudience, readAudienceFresh, writeAudience } from "../kv.ts";
-import { getSettings } from "../settings.ts";
+import { writeDelta } from "../kv.ts";
+import { getSettings, type Settings } from "../settings.ts";
 import { readText } from "./body.ts";
 
-/**
- * Most lines per request. A Worker invocation may make at most 1000 KV operations; merge mode
- * reads before it writes, hence half.
- */
-export const MAX_LINES = { replace: 1000, merge: 500 } as const;
+/** Most lines per request: one request is one delta blob. */
+export const MAX_LINES = MAX_DELTA_OPS;
 /** Largest NDJSON body accepted. */
 export const MAX_AUDIENCE_BYTES = 4 * 1024 * 1024;
 /** Per-line errors listed in a response (the count is always complete). */
 const MAX_LISTED_ERRORS = 200;
-/** KV writes in flight at once. */
-const WRITE_CONCURRENCY = 32;
 
 /** A rejected line. */
 interface LineError {
@@ -42,36 +41,37 @@ interface LineError {
 
 /**
  * Handles `POST /admin/audience[?mode=replace|merge]` with an NDJSON body (audience-line.ts).
- * `replace` (default) stores each line's segments as the device's record; `merge` adds them to
- * what is stored. Later lines for the same key win.
+ * `replace` (default) makes each line's segments the id's segments; `merge` adds them to what
+ * the snapshot and earlier deltas say. Lines apply in order, so two lines for one id both count
+ * (in replace mode the later wins).
  * @param request - the request
  * @param env - Worker env
- * @returns counts and per-line errors; 400 when no line is valid
+ * @param ctx - execution context
+ * @returns counts, per-line errors and the delta key; 400 when no line is valid
  */
-export async function handlePostAudience(request: IRequest, env: Env): Promise<Response> {
+export async function handlePostAudience(
+	request: IRequest,
+	env: Env,
+	ctx: ExecutionContext,
+): Promise<Response> {
 	const settings = getSettings(env);
 	requireAdmin(request, settings);
 	const mode = request.query.mode ?? "replace";
 	if (mode !== "replace" && mode !== "merge") throw invalidField("mode", 'must be "replace" or "merge"');
 	const text = await readText(request, MAX_AUDIENCE_BYTES);
-	const rawLines = text.split("\n");
-	const now = Math.floor(Date.now() / 1000);
-	const writes = new Map<string, AudienceWrite>();
+	const now = Date.now();
+	const nowSeconds = Math.floor(now / 1000);
+	const writes: AudienceWrite[] = [];
 	const errors: LineError[] = [];
 	let lines = 0;
-	for (const [i, raw] of rawLines.entries()) {
+	for (const [i, raw] of text.split("\n").entries()) {
 		const trimmed = raw.trim();
 		if (trimmed === "") continue;
 		lines++;
-		if (lines > MAX_LINES[mode])
-			throw new ResponderError(
-				413,
-				"BODY_TOO_LARGE",
-				`at most ${MAX_LINES[mode]} lines per request in ${mode} mode`,
-				{
-					field: "body",
-				},
-			);
+		if (lines > MAX_LINES)
+			throw new ResponderError(413, "BODY_TOO_LARGE", `at most ${MAX_LINES} lines per request`, {
+				field: "body",
+			});
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(trimmed);
@@ -79,84 +79,153 @@ export async function handlePostAudience(request: IRequest, env: Env): Promise<R
 			errors.push({ line: i + 1, field: "", message: "not a JSON object" });
 			continue;
 		}
-		const result = parseAudienceLine(parsed, now);
-		if (!result.ok) errors.push({ line: i + 1, field: result.field, message: result.message });
-		else writes.set(result.write.key, result.write);
+		const result = parseAudienceLine(parsed, nowSeconds);
+		if (result.ok) writes.push(result.write);
+		else errors.push({ line: i + 1, field: result.field, message: result.message });
 	}
 	if (lines === 0) throw invalidField("body", "no NDJSON lines");
-
-	const list = [...writes.values()];
-	for (let i = 0; i < list.length; i += WRITE_CONCURRENCY) {
-		await Promise.all(list.slice(i, i + WRITE_CONCURRENCY).map((w) => store(env, w, mode, now)));
-	}
+	const ops: DeltaOp[] = writes.map((w) => ({
+		op: mode,
+		type: w.type,
+		value: w.value,
+		segments: w.entries,
+	}));
+	const deltaKey = ops.length === 0 ? null : await storeDelta(env, settings, ctx, ops, now);
 	const body = {
 		mode,
 		lines,
-		accepted: lines - errors.length,
-		stored_keys: list.length,
+		accepted: writes.length,
+		stored_keys: new Set(writes.map((w) => w.key)).size,
 		rejected: errors.length,
 		errors: errors.slice(0, MAX_LISTED_ERRORS),
 		errors_truncated: errors.length > MAX_LISTED_ERRORS,
+		delta_key: deltaKey,
 	};
-	return Response.json(body, { status: list.length === 0 ? 400 : 200 });
-}
-
-async function store(env: Env, w: AudienceWrite, mode: "replace" | "merge", now: number): Promise<void> {
-	let value: AudienceValue = w;
-	if (mode === "merge") {
-		const existing = await readAudienceFresh(env, w.key);
-		// A corrupt stored record is replaced by the line, as in replace mode.
-		const old = existing === null ? undefined : parseAudienceRecord(existing);
-		if (old !== undefined) value = mergeAudience(old, w, now);
-	}
-	await writeAudience(env, w.key, serializeAudienceRecord(value.segments, value.until), value.expiration);
-	forgetCached(w.key);
+	return Response.json(body, { status: ops.length === 0 ? 400 : 200 });
 }
 
 /**
- * Handles `GET /admin/audience/:type/:id`: the stored record (uncached read). `type` is an id
- * type with a hash / openid, or a raw kind with a raw id (hashed here).
+ * Handles `GET /admin/audience/:type/:id`: the snapshot's record, the deltas since, and the
+ * result, read fresh. `type` is an id type with a hash / openid, or a raw kind with a raw id.
  * @param request - the request
  * @param env - Worker env
- * @returns `{ key, record }`; 404 when absent
+ * @returns the three views; 404 when neither the snapshot nor a delta knows the id
  */
 export async function handleGetAudience(request: IRequest, env: Env): Promise<Response> {
-	requireAdmin(request, getSettings(env));
-	const key = keyFromParams(request);
-	const text = await readAudienceFresh(env, key);
-	if (text === null)
-		throw new ResponderError(404, "NOT_FOUND", `no audience record under ${key}`, { field: "id" });
-	let record: unknown;
-	try {
-		record = JSON.parse(text);
-	} catch {
-		record = text;
-	}
-	return Response.json({ key, record, valid: parseAudienceRecord(text) !== undefined });
+	const settings = getSettings(env);
+	requireAdmin(request, settings);
+	const id = idFromParams(request);
+	const [found] = await audienceReader(env.RTA_KV, settings).inspect([id], Date.now());
+	const info = found as Inspection;
+	const key = audienceKey(id.type, id.value);
+	if (info.record === null && info.deltas.length === 0 && info.shardError === null)
+		throw new ResponderError(404, "NOT_FOUND", `neither the snapshot nor a delta has ${key}`, {
+			field: "id",
+		});
+	return Response.json(inspectionView(key, info, Math.floor(Date.now() / 1000)));
 }
 
 /**
- * Handles `DELETE /admin/audience/:type/:id`.
+ * Handles `DELETE /admin/audience/:type/:id`: one delta removing the id.
  * @param request - the request
  * @param env - Worker env
- * @returns `{ key, existed }`
+ * @param ctx - execution context
+ * @returns `{ key, existed, deleted, delta_key }`
  */
-export async function handleDeleteAudience(request: IRequest, env: Env): Promise<Response> {
-	requireAdmin(request, getSettings(env));
-	const key = keyFromParams(request);
-	const existed = (await readAudienceFresh(env, key)) !== null;
-	await deleteAudience(env, key);
-	forgetCached(key);
-	return Response.json({ key, existed, deleted: true });
+export async function handleDeleteAudience(
+	request: IRequest,
+	env: Env,
+	ctx: ExecutionContext,
+): Promise<Response> {
+	const settings = getSettings(env);
+	requireAdmin(request, settings);
+	const id = idFromParams(request);
+	const now = Date.now();
+	const [info] = await audienceReader(env.RTA_KV, settings).inspect([id], now);
+	const existed = (info?.effective?.names.length ?? 0) > 0;
+	const deltaKey = await storeDelta(
+		env,
+		settings,
+		ctx,
+		[{ op: "delete", type: id.type, value: id.value }],
+		now,
+	);
+	return Response.json({ key: audienceKey(id.type, id.value), existed, deleted: true, delta_key: deltaKey });
 }
 
-function keyFromParams(request: IRequest): string {
+/**
+ * The JSON view of an inspection (also used by explain).
+ * @param key - `<type>:<value>`
+ * @param info - the inspection
+ * @param nowSeconds - epoch seconds, to tell active segments
+ * @returns the view
+ */
+export function inspectionView(key: string, info: Inspection, nowSeconds: number) {
+	return {
+		key,
+		snapshot:
+			info.snapshot === null
+				? null
+				: {
+						snapshot_id: info.snapshot.snapshotId,
+						published_at: info.snapshot.publishedAt,
+						shard: info.snapshot.shard,
+						record: info.record === null ? null : membershipView(info.record, nowSeconds),
+						...(info.shardError === null ? {} : { error: info.shardError }),
+					},
+		deltas: info.deltas.map((d) => ({
+			delta_key: d.key,
+			created_at: d.createdAt,
+			ops: d.ops.map((op) =>
+				op.op === "delete"
+					? { op: "delete" }
+					: { op: op.op, segments: op.segments.map(([id, until]) => (until === 0 ? id : { id, until })) },
+			),
+		})),
+		effective: info.effective === null ? null : membershipView(info.effective, nowSeconds),
+	};
+}
+
+function membershipView(m: Membership, nowSeconds: number) {
+	const until = Object.fromEntries(entriesOf(m).filter(([, t]) => t !== 0));
+	return {
+		segments: [...m.names],
+		active_segments: m.names.filter((_, i) => (m.until[i] ?? 0) === 0 || (m.until[i] ?? 0) > nowSeconds),
+		until,
+	};
+}
+
+async function storeDelta(
+	env: Env,
+	settings: Settings,
+	ctx: ExecutionContext,
+	ops: DeltaOp[],
+	now: number,
+): Promise<string> {
+	const reader: AudienceReader = audienceReader(env.RTA_KV, settings);
+	await reader.ready(now, (work) => ctx.waitUntil(work));
+	// Every isolate holds every active delta in memory: past the limit, ask for a publish.
+	if (reader.deltas.ops + ops.length > settings.audienceDeltaMaxOps)
+		throw new ResponderError(
+			409,
+			"DELTA_BACKLOG_FULL",
+			`${reader.deltas.ops} changes are waiting for the next snapshot (AUDIENCE_DELTA_MAX_OPS ${settings.audienceDeltaMaxOps}): publish one (txad audience build + publish) to fold them in`,
+			{ field: "body" },
+		);
+	const key = newDeltaKey(now);
+	const text = serializeDelta(ops, new Date(now));
+	await writeDelta(env.RTA_KV, key, text);
+	reader.addLocalDelta(key, text);
+	return key;
+}
+
+function idFromParams(request: IRequest): IdRef {
 	const type = decode(request.params.type ?? "", "type");
 	const id = decode(request.params.id ?? "", "id");
 	const resolved = resolveId(type, id);
 	if ("error" in resolved)
 		throw invalidField(resolved.field === "hash" ? "id" : resolved.field, resolved.error);
-	return audienceKey(resolved.type, resolved.value);
+	return resolved;
 }
 
 function decode(segment: string, field: string): string {

@@ -3,9 +3,10 @@
  * has stored, which segments are active, which strategies were selected and why, and the exact
  * RtaResponse `/rta` would send — the local equivalent of Tencent's debug tool (自助联调).
  *
- * It runs the same pure functions as `/rta` (collectIds, decideFromRecords) on the truth: KV read
- * without the LRU or the edge cache, and the stored config. `/rta` itself may answer from caches
- * up to LRU_TTL_SECONDS + KV_CACHE_TTL_SECONDS old.
+ * It runs the same pure functions as `/rta` (collectIds, decideFromMemberships) on the truth: the
+ * manifest, shards and deltas read from KV (not isolate memory, not the Cache API), and the stored
+ * config. `/rta` itself answers from the snapshot and deltas this isolate has loaded (refreshed
+ * every CONFIG_REFRESH_SECONDS).
  * @module
  */
 import { fromJson, isFieldSet, type JsonValue, toJson } from "@bufbuild/protobuf";
@@ -17,6 +18,7 @@ import {
 	RtaResponseSchema,
 } from "@txad/proto";
 import type { IRequest } from "itty-router";
+import { audienceReader } from "../audience/isolate.ts";
 import { requireAdmin } from "../auth.ts";
 import { codeName } from "../codes.ts";
 import { compileStored } from "../config/store.ts";
@@ -24,14 +26,14 @@ import { cachedIdType, collectIds, type SkippedId } from "../decide/ids.ts";
 import {
 	buildResponse,
 	type DecisionTrace,
-	decideFromRecords,
+	decideFromMemberships,
 	type Outcome,
 	refusal,
 } from "../decide/outcome.ts";
-import { type AudienceRecord, activeSegments, parseAudienceRecord } from "../decide/record.ts";
 import { invalidField, ResponderError } from "../errors.ts";
-import { readAudienceFresh, readConfigText } from "../kv.ts";
+import { readConfigText } from "../kv.ts";
 import { getSettings } from "../settings.ts";
+import { inspectionView } from "./admin-audience.ts";
 import { readJson } from "./body.ts";
 import { MAX_RTA_BODY_BYTES } from "./rta.ts";
 
@@ -54,7 +56,8 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 		is_test: req.isTest,
 		mode: settings.mode.kind === "openid" ? `openid (appid ${settings.mode.appid})` : "device_id",
 		notes: [
-			"read from KV without the LRU or the edge cache; /rta may answer from caches up to LRU_TTL_SECONDS + KV_CACHE_TTL_SECONDS old",
+			"manifest, shards and deltas read from KV, not from isolate memory or the Cache API; /rta answers from what its isolate loaded, refreshed every CONFIG_REFRESH_SECONDS",
+			"the segments of every id are united; the cache time is shortened to the end of the segments that selected the strategies",
 		],
 	};
 	const done = (outcome: Outcome, extra: Record<string, unknown>) =>
@@ -82,22 +85,12 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 			reason: "no id of the device can be looked up",
 		});
 
-	const texts = await Promise.all(candidates.map((c) => readAudienceFresh(env, c.key)));
-	const records: (AudienceRecord | null)[] = texts.map((t) =>
-		t === null ? null : (parseAudienceRecord(t) ?? null),
-	);
+	const nowMs = Date.now();
+	const inspected = await audienceReader(env.RTA_KV, settings).inspect(candidates, nowMs);
+	const memberships = inspected.map((i) => i.effective);
 	const ids = candidates.map((c, i) => {
-		const text = texts[i] ?? null;
-		const record = records[i] ?? null;
-		return {
-			...c,
-			stored:
-				text === null
-					? null
-					: record === null
-						? { corrupt: text.slice(0, 200) }
-						: storedView(record, nowSeconds),
-		};
+		const view = inspectionView(c.key, inspected[i] as (typeof inspected)[number], nowSeconds);
+		return { ...c, snapshot: view.snapshot, deltas: view.deltas, effective: view.effective };
 	});
 
 	const config = compileStored(await readConfigText(env), settings.platformCacheTime, null, "").compiled;
@@ -110,43 +103,29 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 			reason: "no valid strategy config is stored",
 		});
 
-	const trace: DecisionTrace = { used: null, segments: [], strategies: [] };
-	const outcome = decideFromRecords(config, candidates, records, exp_ids, nowSeconds, trace);
+	const trace: DecisionTrace = { used: [], segments: [], selectionEnds: null, strategies: [] };
+	const outcome = decideFromMemberships(config, candidates, memberships, exp_ids, nowSeconds, trace);
 	return done(outcome, {
 		...idsPart,
 		ids,
-		used_id: trace.used,
+		used_ids: trace.used.map((c) => c.key),
 		segments: trace.segments,
 		exp_ids,
 		config_version: config.version,
 		response_cache_time: {
 			requested: config.requestedCacheTime,
-			sent: config.responseCacheTime,
+			sent: outcome.cacheTime ?? null,
 			platform_cache_time: config.platformCacheTime,
+			selection_ends: trace.selectionEnds,
 		},
 		strategies: trace.strategies,
 		reason:
 			outcome.selected.length > 0
 				? `selected ${outcome.selected.map((s) => s.id).join(", ")}`
-				: trace.used === null
-					? "no id has an unexpired audience record and no strategy matches devices without one"
+				: trace.used.length === 0
+					? "no id has active audience segments and no strategy matches devices without one"
 					: "no strategy selected the device",
 	});
-}
-
-function storedView(record: AudienceRecord, nowSeconds: number) {
-	const active = activeSegments(record, nowSeconds);
-	return {
-		segments: record.segments,
-		active_segments: active,
-		expired_segments: record.segments.filter((s) => !active.includes(s)),
-		until:
-			record.until === undefined
-				? {}
-				: Object.fromEntries(
-						record.segments.map((s, i) => [s, record.until?.[i] ?? 0]).filter(([, t]) => t !== 0),
-					),
-	};
 }
 
 async function readRtaRequest(request: IRequest): Promise<RtaRequest> {

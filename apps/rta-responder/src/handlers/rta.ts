@@ -4,26 +4,16 @@
  * (docs/rta/http-behaviour.md "Status codes": any error counts as a timeout). Only a failed header
  * check (401, empty body) and an oversize body (413) answer otherwise.
  *
- * Hot path: one decode, settings and compiled config from memory, LRU hits without a promise,
- * one encode. Storage reads race a deadline; on expiry the FALLBACK is answered and the reads
- * finish in the background to warm the LRU.
+ * Transport only: header check, body limits, decode, then `answerRequest` (src/answer.ts: look
+ * up, then decide — without a promise when every shard is in memory), then encode.
  * @module
  */
-import { isFieldSet } from "@bufbuild/protobuf";
-import { decodeRtaRequest, encodeRtaResponse, RtaDeviceSchema, type RtaRequest } from "@txad/proto";
-import { lookupCached, lookupRecords } from "../audience.ts";
+import { decodeRtaRequest, encodeRtaResponse, type RtaRequest } from "@txad/proto";
+import { answerRequest } from "../answer.ts";
+import { audienceReader } from "../audience/isolate.ts";
 import { checkSignHeaders } from "../auth.ts";
-import type { CompiledConfig } from "../config/compile.ts";
 import { currentConfig, peekConfig } from "../config/store.ts";
-import { type CandidateId, cachedIdType, collectIds } from "../decide/ids.ts";
-import {
-	buildResponse,
-	decideFromRecords,
-	fallbackOutcome,
-	type Outcome,
-	refusal,
-} from "../decide/outcome.ts";
-import type { AudienceRecord } from "../decide/record.ts";
+import { buildResponse, type Outcome, refusal } from "../decide/outcome.ts";
 import { countCode, metrics } from "../metrics.ts";
 import { getSettings, type Settings } from "../settings.ts";
 
@@ -36,7 +26,7 @@ const PROTOBUF_HEADERS = { "content-type": "application/x-protobuf" } as const;
  * Handles `POST /rta`.
  * @param request - the HTTP request
  * @param env - Worker env
- * @param ctx - execution context (background warm-up after a deadline)
+ * @param ctx - execution context (background loads and refreshes)
  * @returns the protobuf answer
  */
 export async function handleRta(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -86,11 +76,20 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 
 	let outcome: Outcome | Promise<Outcome>;
 	try {
-		outcome = decide(req, env, settings, ctx, start);
+		const background = (work: Promise<unknown>) => ctx.waitUntil(work);
+		outcome = answerRequest(req, {
+			settings,
+			reader: audienceReader(env.RTA_KV, settings),
+			config: currentConfig(env, settings, ctx, start),
+			loadedConfig: peekConfig,
+			background,
+			now: start,
+			requestId: req.id,
+		});
 	} catch (e) {
 		outcome = internal(req, e);
 	}
-	if (outcome instanceof Promise) outcome = await outcome;
+	if (outcome instanceof Promise) outcome = await outcome.catch((e: unknown) => internal(req, e));
 	const response = answer(req.id, outcome, start);
 	if (req.isTest || (settings.logSampleRate > 0 && Math.random() < settings.logSampleRate)) {
 		console.log(
@@ -106,85 +105,6 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 		);
 	}
 	return response;
-}
-
-function decide(
-	req: RtaRequest,
-	env: Env,
-	settings: Settings,
-	ctx: ExecutionContext,
-	now: number,
-): Outcome | Promise<Outcome> {
-	const device = req.device;
-	if (device === undefined) return refusal("NO_DEVICE");
-	const cachedType = cachedIdType(device, isFieldSet(device, RtaDeviceSchema.field.cachedDeviceidType));
-	const candidates = collectIds(device, settings.mode, cachedType);
-	if (candidates.length === 0) return refusal("NO_USABLE_ID");
-	const expIds = req.exps.length === 0 ? NO_EXPS : req.exps.map((e) => e.expId);
-
-	const config = currentConfig(env, settings, ctx, now);
-	if (!(config instanceof Promise)) {
-		if (config === null) return refusal("NOT_CONFIGURED");
-		const cached = lookupCached(settings, candidates, now);
-		if (cached !== undefined)
-			return decideFromRecords(config, candidates, cached, expIds, Math.floor(now / 1000));
-	}
-	return withDeadline(req, env, settings, ctx, config, candidates, expIds);
-}
-
-const NO_EXPS: readonly number[] = [];
-
-async function withDeadline(
-	req: RtaRequest,
-	env: Env,
-	settings: Settings,
-	ctx: ExecutionContext,
-	config: CompiledConfig | null | Promise<CompiledConfig | null>,
-	candidates: readonly CandidateId[],
-	expIds: readonly number[],
-): Promise<Outcome> {
-	const work = (async (): Promise<Outcome> => {
-		const [cfg, records] = await Promise.all([config, lookupRecords(env, settings, candidates)]);
-		if (cfg === null) return refusal("NOT_CONFIGURED");
-		return decideFromRecords(
-			cfg,
-			candidates,
-			records as (AudienceRecord | null)[],
-			expIds,
-			Math.floor(Date.now() / 1000),
-		);
-	})();
-	if (settings.deadlineMs === 0) {
-		// DEADLINE_MS=0: never wait for storage; answer the fallback on any cache miss and warm up.
-		ctx.waitUntil(work.then(noop, noop));
-		metrics.deadlineFallbacks++;
-		return fallbackOutcome(settings.fallback, peekConfig() ?? undefined);
-	}
-	let timer: ReturnType<typeof setTimeout> | undefined;
-	const expired = new Promise<"deadline">((resolve) => {
-		timer = setTimeout(() => resolve("deadline"), settings.deadlineMs);
-	});
-	try {
-		const winner = await Promise.race([work, expired]);
-		if (winner !== "deadline") return winner;
-		metrics.deadlineFallbacks++;
-		// Let the reads finish so the next request for this device is an LRU hit.
-		ctx.waitUntil(work.then(noop, noop));
-		console.warn(JSON.stringify({ event: "rta_deadline", id: req.id, deadline_ms: settings.deadlineMs }));
-		return fallbackOutcome(settings.fallback, peekConfig() ?? undefined);
-	} catch (e) {
-		metrics.storageErrors++;
-		console.error(
-			JSON.stringify({
-				event: "rta_storage_error",
-				id: req.id,
-				error: e instanceof Error ? e.message : String(e),
-			}),
-		);
-		return fallbackOutcome(settings.fallback, peekConfig() ?? undefined);
-	} finally {
-		if (timer !== undefined) clearTimeout(timer);
-	}
 }
 
 function internal(req: RtaRequest, e: unknown): Outcome {
