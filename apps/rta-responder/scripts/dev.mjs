@@ -1,6 +1,8 @@
 /**
- * `npm run dev`: seeds the local KV with the demo strategy config and audience (seed/), then runs
- * `wrangler dev` on 127.0.0.1:8787. Extra arguments go to wrangler (e.g. `-- --port 8790`).
+ * `npm run dev`: seeds the local KV with the demo strategy config (seed/config.json) and the demo
+ * audience — built from seed/audience.csv and published as a snapshot with `txad audience build`
+ * and `txad audience publish --local`, exactly as a real audience is — then runs `wrangler dev` on
+ * 127.0.0.1:8787. Extra arguments go to wrangler (e.g. `-- --port 8790`).
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -18,6 +20,13 @@ const wranglerBin = path.join(
 );
 const wrangler = (args) =>
 	spawnSync(process.execPath, [wranglerBin, ...args], { cwd: app, env, stdio: "inherit" });
+const txadBin = path.join(
+	path.dirname(createRequire(import.meta.url).resolve("@txad/cli/package.json")),
+	"bin/txad.mjs",
+);
+// Its summaries stay out of the dev log; errors still show.
+const txad = (args) =>
+	spawnSync(process.execPath, [txadBin, ...args], { cwd: app, env, stdio: ["ignore", "ignore", "inherit"] });
 
 if (!existsSync(path.join(app, ".dev.vars"))) {
 	copyFileSync(path.join(app, ".dev.vars.example"), path.join(app, ".dev.vars"));
@@ -30,18 +39,25 @@ const stored = { version: "seed", updated_at: new Date().toISOString(), config }
 const tmp = path.join(mkdtempSync(path.join(tmpdir(), "rta-seed-")), "config.json");
 writeFileSync(tmp, JSON.stringify(stored));
 
-for (const args of [
-	["kv", "bulk", "put", "seed/audience.json", "--binding", "RTA_KV", "--local"],
-	["kv", "key", "put", "config:strategies", "--path", tmp, "--binding", "RTA_KV", "--local"],
+const snapshot = path.join(path.dirname(tmp), "audience");
+for (const run of [
+	() => wrangler(["kv", "key", "put", "config:strategies", "--path", tmp, "--binding", "RTA_KV", "--local"]),
+	() => txad(["audience", "build", "seed/audience.csv", "--out", snapshot, "--quiet"]),
+	() => txad(["audience", "publish", snapshot, "--local", "--config", "wrangler.jsonc", "--quiet"]),
 ]) {
-	const r = wrangler(args);
+	const r = run();
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
-console.log("seeded local KV: demo config (seed/config.json) and audience (seed/audience.json)");
+console.log("seeded local KV: demo config (seed/config.json) and audience snapshot (seed/audience.csv)");
 
+const extra = process.argv.slice(2);
+const defaults = [
+	...(extra.some((a) => a === "--ip" || a.startsWith("--ip=")) ? [] : ["--ip", "127.0.0.1"]),
+	...(extra.some((a) => a === "--port" || a.startsWith("--port=")) ? [] : ["--port", "8787"]),
+];
 const child = spawn(
 	process.execPath,
-	[wranglerBin, "dev", "--ip", "127.0.0.1", "--port", "8787", ...process.argv.slice(2)],
+	[wranglerBin, "dev", ...defaults, ...extra],
 	{
 		cwd: app,
 		env,
