@@ -1,18 +1,21 @@
 /**
- * End-to-end bench on loopback: `wrangler dev` running the responder (seeded through its admin
- * API, LRU warm) and `wrangler dev` running a fixed-response Worker (bench/ceiling), driven by the
- * same bounded keep-alive load; prints req/s and p99 of each and the ratios. Goal: ≥ 0.7× the
- * ceiling. Both servers are stopped at the end.
+ * End-to-end bench on loopback: `wrangler dev` running the responder on a published 1 M-device
+ * audience snapshot (`txad audience build` + `txad audience publish --local` into the bench's own
+ * state directory; the shards the requests need warmed into isolate memory) and `wrangler dev`
+ * running a fixed-response Worker (bench/ceiling), driven by the same bounded keep-alive load;
+ * prints req/s and p99 of each and the ratios. Goal: ≥ 0.7× the ceiling. Both servers listen on
+ * free ports and are stopped at the end.
  *
  *   npx tsx bench/e2e.ts [--seconds 6] [--concurrency 32]
  * @module
  */
 
 import type { ChildProcess } from "node:child_process";
-import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { createRequire } from "node:module";
+import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { hashDeviceId } from "@txad/muid";
@@ -24,8 +27,7 @@ const { values } = parseArgs({
 const SECONDS = Math.min(30, Number(values.seconds));
 const CONCURRENCY = Math.min(128, Number(values.concurrency));
 const ROUNDS = 2;
-const RESPONDER_PORT = 8787;
-const CEILING_PORT = 18787;
+const DEVICES_IN_SNAPSHOT = 1_000_000;
 const ADMIN = "bench-admin-token";
 const app = path.join(import.meta.dirname, "..");
 const wranglerBin = path.join(
@@ -33,7 +35,24 @@ const wranglerBin = path.join(
 	"bin/wrangler.js",
 );
 
+const txadBin = path.join(
+	path.dirname(createRequire(import.meta.url).resolve("@txad/cli/package.json")),
+	"bin/txad.mjs",
+);
+
 const env = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+
+/** A port nothing listens on now (asked from the OS). */
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+	const address = server.address();
+	await new Promise((resolve) => server.close(resolve));
+	if (address === null || typeof address === "string") throw new Error("no port");
+	return address.port;
+}
+const RESPONDER_PORT = await freePort();
+const CEILING_PORT = await freePort();
 const children: ChildProcess[] = [];
 function startDev(args: string[], port: number) {
 	const child = spawn(
@@ -66,6 +85,7 @@ function stopAll() {
 			if (c.pid !== undefined) process.kill(-c.pid, "SIGTERM");
 		} catch {}
 	}
+	rmSync(work, { recursive: true, force: true });
 }
 process.on("exit", stopAll);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => process.exit(130));
@@ -83,7 +103,56 @@ async function waitReady(url: string) {
 	throw new Error(`${url} did not come up`);
 }
 
-const persist = path.join(process.env.TMPDIR ?? "/tmp", `rta-bench-${process.pid}`);
+// The audience: 1 M Android devices, each in a segment (half of them are taken, half refused).
+const work = path.join(process.env.TMPDIR ?? "/tmp", `rta-bench-${process.pid}`);
+const persist = path.join(work, "state");
+mkdirSync(work, { recursive: true });
+const segs = [["new_user"], ["vip"], ["new_user", "installed"], ["installed"]];
+const rawOf = (i: number) => `86${String(1e12 + i)}`;
+{
+	const rows = ["id,kind,segments"];
+	for (let i = 0; i < DEVICES_IN_SNAPSHOT; i++) {
+		rows.push(`${rawOf(i)},imei,${(segs[i % 4] as string[]).join("|")}`);
+	}
+	writeFileSync(path.join(work, "audience.csv"), `${rows.join("\n")}\n`);
+	const txad = (args: string[]) => {
+		const r = spawnSync(process.execPath, [txadBin, ...args], { cwd: app, env, encoding: "utf8" });
+		if (r.status !== 0) throw new Error(`txad ${args.join(" ")}: ${r.stderr}`);
+		return r.stdout;
+	};
+	const built = txad([
+		"audience",
+		"build",
+		path.join(work, "audience.csv"),
+		"--out",
+		path.join(work, "snapshot"),
+		"--quiet",
+	]);
+	console.log(
+		built
+			.split("\n")
+			.filter((l) => /^(records|shards|built in)/.test(l))
+			.join("\n"),
+	);
+	const published = txad([
+		"audience",
+		"publish",
+		path.join(work, "snapshot"),
+		"--local",
+		"--config",
+		"wrangler.jsonc",
+		"--persist-to",
+		persist,
+		"--quiet",
+	]);
+	console.log(
+		published
+			.split("\n")
+			.filter((l) => /^(written|took)/.test(l))
+			.join("\n"),
+	);
+}
+
 startDev(
 	[
 		"--persist-to",
@@ -102,34 +171,29 @@ await waitReady(`http://127.0.0.1:${RESPONDER_PORT}/rta`);
 startDev(["--config", "bench/ceiling/wrangler.jsonc"], CEILING_PORT);
 await waitReady(`http://127.0.0.1:${CEILING_PORT}/rta`);
 
-// Seed: the demo config and 1000 devices (3 in 4 in a segment).
+// The demo config; requests for 1000 devices spread over the snapshot.
 const base = `http://127.0.0.1:${RESPONDER_PORT}`;
 const auth = { authorization: `Bearer ${ADMIN}` };
-let r = await fetch(`${base}/admin/config`, {
+const r = await fetch(`${base}/admin/config`, {
 	method: "PUT",
 	headers: auth,
 	body: readFileSync(path.join(app, "seed/config.json")),
 });
 if (r.status !== 200) throw new Error(`config: ${r.status} ${await r.text()}`);
 const DEVICES = 1000;
-const segs = [["new_user"], ["vip"], ["new_user", "installed"], null];
-const lines: string[] = [];
 const bodies: Uint8Array[] = [];
 for (let i = 0; i < DEVICES; i++) {
-	const raw = `86${String(1e12 + i)}`;
-	if (segs[i % 4] !== null) lines.push(JSON.stringify({ type: "imei", id: raw, segments: segs[i % 4] }));
+	const device = Math.floor((i * DEVICES_IN_SNAPSHOT) / DEVICES) + (i % 4);
 	bodies.push(
 		encodeRtaRequest(
 			create(RtaRequestSchema, {
 				id: `e2e-${i}`,
-				device: { os: 2, imeiMd5sum: hashDeviceId("imei", raw), cachedDeviceidType: 1 },
+				device: { os: 2, imeiMd5sum: hashDeviceId("imei", rawOf(device)), cachedDeviceidType: 1 },
 				exps: [{ expId: 1002 }],
 			}),
 		),
 	);
 }
-r = await fetch(`${base}/admin/audience`, { method: "POST", headers: auth, body: lines.join("\n") });
-if (r.status !== 200) throw new Error(`audience: ${r.status} ${await r.text()}`);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 function post(port: number, body: Uint8Array): Promise<{ status: number | undefined; body: Buffer }> {
@@ -196,12 +260,19 @@ async function load(port: number, seconds: number): Promise<LoadResult> {
 	};
 }
 
-// Check the responder decides for real before measuring.
+// Check the responder decides for real before measuring, and load the shards the requests need.
+for (const body of bodies) await post(RESPONDER_PORT, body);
 const sample = decodeRtaResponse((await post(RESPONDER_PORT, bodies[0] as Uint8Array)).body);
 console.log(
 	`responder sample answer: code ${sample.code}, out_target_id ${JSON.stringify(sample.outTargetId)}`,
 );
-await load(RESPONDER_PORT, 2); // warm the LRU and JIT
+const health = (await (await fetch(`${base}/healthz`)).json()) as {
+	audience: { snapshot_id: string; records: number; memory: { shards: number; bytes: number } };
+};
+console.log(
+	`snapshot ${health.audience.snapshot_id}: ${health.audience.records} records; ${health.audience.memory.shards} shards (${(health.audience.memory.bytes / 1e6).toFixed(1)} MB) in isolate memory`,
+);
+await load(RESPONDER_PORT, 2); // warm the JIT
 await load(CEILING_PORT, 2);
 const results: { responder: LoadResult[]; ceiling: LoadResult[] } = { responder: [], ceiling: [] };
 for (let round = 0; round < ROUNDS; round++) {
@@ -236,6 +307,12 @@ console.log(
 	`ratio req/s responder / ceiling: ${(resp.rps / ceil.rps).toFixed(2)} (goal ≥ 0.70) ${resp.rps / ceil.rps >= 0.7 ? "OK" : "BELOW GOAL"}`,
 );
 console.log(`ratio p99 ceiling / responder:   ${(ceil.p99 / resp.p99).toFixed(2)}`);
+const after = (await (await fetch(`${base}/healthz`)).json()) as {
+	isolate: { decidedFromMemory: number; waitedForShards: number; deadlineFallbacks: number };
+};
+console.log(
+	`responder isolate: ${after.isolate.decidedFromMemory} decided from memory, ${after.isolate.waitedForShards} waited for a shard, ${after.isolate.deadlineFallbacks} deadline fallbacks`,
+);
 agent.destroy();
 stopAll();
 process.exit(0);

@@ -1,3 +1,4 @@
+import { isNonDeviceHash, NON_DEVICE_RAW_IDS } from "@txad/muid";
 import { md5Hex } from "@txad/signing";
 import { describe, it } from "vitest";
 import { isPlaceholderHash, isPlaceholderOpenid } from "./placeholder.ts";
@@ -22,6 +23,11 @@ describe("isPlaceholderHash", () => {
 		])
 			expect(isPlaceholderHash(md5Hex(raw)), raw).toBe(true);
 		expect(isPlaceholderHash(md5Hex("").toUpperCase())).toBe(true);
+		// Everything muid's published list flags is flagged here too.
+		for (const raw of NON_DEVICE_RAW_IDS) {
+			expect(isNonDeviceHash(md5Hex(raw))).toBe(true);
+			expect(isPlaceholderHash(md5Hex(raw)), raw).toBe(true);
+		}
 	});
 
 	it("is false for real ids", ({ expect }) => {

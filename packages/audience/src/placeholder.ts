@@ -10,7 +10,7 @@
  * forms Tencent's normalisation produces (IMEI lower-cased, IDFA upper-cased, the rest as given).
  * @module
  */
-import { isNonDeviceHash, isNonDeviceRawId, NON_DEVICE_RAW_IDS } from "@txad/muid";
+import { isNonDeviceRawId, NON_DEVICE_RAW_IDS } from "@txad/muid";
 import { md5Hex } from "@txad/signing";
 
 const WORDS = ["null", "nil", "unknown", "undefined"];
@@ -42,8 +42,8 @@ const PLACEHOLDER_HASHES: ReadonlySet<string> = new Set(spellings().map((raw) =>
  * @example isPlaceholderHash("d41d8cd98f00b204e9800998ecf8427e") // true: md5 of ""
  */
 export function isPlaceholderHash(hash: string): boolean {
-	const h = hash.toLowerCase();
-	return isNonDeviceHash(h) || PLACEHOLDER_HASHES.has(h);
+	// The published list (muid's isNonDeviceHash) is in the set too: its raw values are spellings.
+	return PLACEHOLDER_HASHES.has(hash.toLowerCase());
 }
 
 /**

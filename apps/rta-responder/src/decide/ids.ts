@@ -151,34 +151,9 @@ export function collectIds(
 		return limited(out, skipped);
 	}
 
-	const doubtful = device.doubtfulIdsList;
-	const byType: Partial<Record<IdType, CandidateId[]>> = {};
-	const add = (type: IdType, raw: string, source: string) => {
-		if (raw === "") return;
-		if (!HASH.test(raw)) {
-			skipped?.push({ type, value: raw, source, reason: "malformed" });
-			return;
-		}
-		const value = raw.toLowerCase();
-		if (isDoubtful(doubtful, type)) {
-			skipped?.push({ type, value, source, reason: "doubtful" });
-			return;
-		}
-		if (isPlaceholderHash(value)) {
-			skipped?.push({ type, value, source, reason: "non_device" });
-			return;
-		}
-		const list = byType[type];
-		if (list?.some((c) => c.value === value)) {
-			skipped?.push({ type, value, source, reason: "duplicate" });
-			return;
-		}
-		const candidate = { type, value, key: audienceKey(type, value), source };
-		if (list === undefined) byType[type] = [candidate];
-		else list.push(candidate);
-	};
-
-	for (const [type, field, source] of HASH_FIELDS) add(type, device[field], source);
+	const c: Collector = { doubtful: device.doubtfulIdsList, byType: {}, skipped };
+	const byType = c.byType;
+	for (const [type, field, source] of HASH_FIELDS) addHash(c, type, device[field], source);
 	for (const [i, info] of device.qaidInfos.entries()) {
 		// No more CAIDs than could be looked up: do not hash thousands of entries of one body.
 		if ((byType.caid_md5?.length ?? 0) >= MAX_CANDIDATE_IDS) {
@@ -188,14 +163,14 @@ export function collectIds(
 			continue;
 		}
 		const md5 = info.qaidMd5sum;
-		add("caid_md5", md5, `device.qaid_infos[${i}].qaid_md5sum`);
+		addHash(c, "caid_md5", md5, `device.qaid_infos[${i}].qaid_md5sum`);
 		// The raw CAID when there is no usable digest of it: a malformed qaid_md5sum must not hide
 		// a good qaid.
 		if (info.qaid !== "" && !HASH.test(md5)) {
 			const source = `device.qaid_infos[${i}].qaid`;
 			if (isNonDeviceRawId(info.qaid))
 				skipped?.push({ type: "caid_md5", value: info.qaid, source, reason: "non_device" });
-			else add("caid_md5", hashDeviceId("caid", info.qaid), source);
+			else addHash(c, "caid_md5", hashDeviceId("caid", info.qaid), source);
 		}
 	}
 
@@ -204,6 +179,40 @@ export function collectIds(
 		if (list !== undefined) out.push(...list);
 	}
 	return limited(out, skipped);
+}
+
+/** What one collectIds call accumulates. */
+interface Collector {
+	doubtful: readonly DeviceIdTag[];
+	byType: Partial<Record<IdType, CandidateId[]>>;
+	skipped: SkippedId[] | undefined;
+}
+
+// A module-level function, not a closure per request: the hot path allocates less.
+function addHash(c: Collector, type: IdType, raw: string, source: string): void {
+	if (raw === "") return;
+	const skipped = c.skipped;
+	if (!HASH.test(raw)) {
+		skipped?.push({ type, value: raw, source, reason: "malformed" });
+		return;
+	}
+	const value = raw.toLowerCase();
+	if (isDoubtful(c.doubtful, type)) {
+		skipped?.push({ type, value, source, reason: "doubtful" });
+		return;
+	}
+	if (isPlaceholderHash(value)) {
+		skipped?.push({ type, value, source, reason: "non_device" });
+		return;
+	}
+	const list = c.byType[type];
+	if (list?.some((x) => x.value === value)) {
+		skipped?.push({ type, value, source, reason: "duplicate" });
+		return;
+	}
+	const candidate = { type, value, key: audienceKey(type, value), source };
+	if (list === undefined) c.byType[type] = [candidate];
+	else list.push(candidate);
 }
 
 function limited(ids: CandidateId[], skipped: SkippedId[] | undefined): CandidateId[] {
