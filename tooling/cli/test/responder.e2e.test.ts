@@ -1,6 +1,7 @@
 /**
  * End to end against the REAL responder (`wrangler dev`, started by responder.setup.ts):
- * upload an audience through its admin API, then Tencent's single test and a bounded stress test.
+ * upload an audience through its admin API, then Tencent's single test and a bounded stress test;
+ * then build and publish a snapshot into the responder's own local KV and check it answers from it.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +13,8 @@ import { E2E_ADMIN_TOKEN } from "./responder.setup.ts";
 
 const base = inject("responderUrl");
 const missing = inject("responderMissing");
+const state = inject("responderState");
+const CONFIG = new URL("../../../apps/rta-responder/wrangler.jsonc", import.meta.url).pathname;
 let dir: string;
 
 beforeAll(async () => {
@@ -91,6 +94,48 @@ describe.skipIf(base === null)(
 			expect(result.errors).toBe(0);
 			expect(result.taken).toBeGreaterThan(0);
 			expect(result.refused).toBeGreaterThan(0);
+			expect(code).toBe(0);
+		});
+
+		it("publishes a built snapshot into the responder's local KV, which then answers from it", {
+			timeout: 180_000,
+		}, async ({ expect }) => {
+			await writeFile(
+				join(dir, "snapshot.csv"),
+				"id,kind,segments\n861111111111111,imei,e2e\n5a4c1e2b-1111-4000-8000-1234567890ab,idfa,e2e\n862222222222222,imei,other\n",
+			);
+			await writeFile(
+				join(dir, "snap-pos.txt"),
+				"861111111111111\nidfa:5a4c1e2b-1111-4000-8000-1234567890ab\n",
+			);
+			await writeFile(join(dir, "snap-neg.txt"), "862222222222222\n863333333333333\n");
+			let io = captureIo({ cwd: dir });
+			expect(
+				await main(["audience", "build", "snapshot.csv", "--out", "snap", "--quiet"], io),
+				io.stderr(),
+			).toBe(0);
+			const id = /snapshot {6}(\S+)/.exec(io.stdout())?.[1];
+			io = captureIo({ cwd: dir, env: process.env });
+			expect(
+				await main(
+					["audience", "publish", "snap", "--local", "--config", CONFIG, "--persist-to", state, "--quiet"],
+					io,
+				),
+				io.stderr(),
+			).toBe(0);
+			let seen: unknown;
+			for (let i = 0; i < 60 && seen !== id; i++) {
+				seen = ((await (await fetch(`${base}/healthz`)).json()) as { audience: { snapshot_id: unknown } })
+					.audience.snapshot_id;
+				if (seen !== id) await new Promise((r) => setTimeout(r, 500));
+			}
+			expect(seen).toBe(id);
+			io = captureIo({ cwd: dir });
+			const code = await main(
+				["rta", "check", "--url", `${base}/rta`, "--positive", "snap-pos.txt", "--negative", "snap-neg.txt"],
+				io,
+			);
+			expect(io.stdout()).toContain("READY");
 			expect(code).toBe(0);
 		});
 	},

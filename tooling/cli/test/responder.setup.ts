@@ -90,6 +90,9 @@ export default async function setup(project: TestProject) {
 			// Per-request info lines cost the dev proxy more than the Worker itself under load.
 			"--log-level",
 			"warn",
+			// Notice a published snapshot within a second (the default is 10 s).
+			"--var",
+			"CONFIG_REFRESH_SECONDS:1",
 		],
 		{
 			cwd: APP_DIR,
