@@ -167,6 +167,18 @@ describe("response_cache_time and segment ends", () => {
 		expect(trace.selectionEnds).toBe(NOW + 5000);
 	});
 
+	it("takes the earliest end whichever selected strategy it comes from", ({ expect }) => {
+		const out = decideFromMemberships(
+			long,
+			[imei],
+			[m(["vip", NOW + 9000], ["new_user", NOW + 5000])],
+			[],
+			NOW,
+		);
+		expect(out.selected.map((s) => s.id)).toEqual(["st_vip", "st_new", "st_every"]);
+		expect(out.cacheTime).toBe(5000);
+	});
+
 	it("is never below the platform cache time", ({ expect }) => {
 		const out = decideFromMemberships(long, [imei], [m(["vip", NOW + 60])], [], NOW);
 		expect(out.cacheTime).toBe(3600);

@@ -87,12 +87,12 @@ export function selectionEnd(
 	selected: readonly Selected[],
 	united: Membership,
 ): number | undefined {
-	if (!united.until.some((t) => t > 0)) return undefined;
 	let earliest: number | undefined;
 	for (const s of selected) {
-		const include = config.byId.get(s.id)?.include ?? [];
+		const strategy = config.byId.get(s.id);
+		if (strategy === undefined) continue;
 		let last = 0;
-		for (const segment of include) {
+		for (const segment of strategy.include) {
 			const i = united.names.indexOf(segment);
 			if (i < 0) continue;
 			const end = united.until[i] as number;
