@@ -55,14 +55,10 @@ const defaults = [
 	...(extra.some((a) => a === "--ip" || a.startsWith("--ip=")) ? [] : ["--ip", "127.0.0.1"]),
 	...(extra.some((a) => a === "--port" || a.startsWith("--port=")) ? [] : ["--port", "8787"]),
 ];
-const child = spawn(
-	process.execPath,
-	[wranglerBin, "dev", ...defaults, ...extra],
-	{
-		cwd: app,
-		env,
-		stdio: "inherit",
-	},
-);
+const child = spawn(process.execPath, [wranglerBin, "dev", ...defaults, ...extra], {
+	cwd: app,
+	env,
+	stdio: "inherit",
+});
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code) => process.exit(code ?? 0));
