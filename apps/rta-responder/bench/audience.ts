@@ -440,7 +440,7 @@ console.log(
 	`per distribution (isolate hits / cache api reads / kv reads per request): uniform ${small(pu.isolateHits)} / ${small(pu.cacheReads)} / ${small(pu.kvPerRequest)}, zipf ${small(pz.isolateHits)} / ${small(pz.cacheReads)} / ${small(pz.kvPerRequest)}`,
 );
 console.log(
-	`kv reads per month: ${(p.readsPerMonth / 1e6).toFixed(1)} M (${PUBLISHES_PER_DAY} publish/day: ${p.fillReads} shard reads per data center, ${86_400 / MANIFEST_CACHE_S} manifest reads and ${DELTAS_PER_DAY} delta reads per data center and day); goal ≤ 0.001 per request ${p.kvPerRequest <= 0.001 ? "OK" : "ABOVE GOAL"}`,
+	`kv reads per month: ${(p.readsPerMonth / 1e6).toFixed(1)} M, usd ${((p.readsPerMonth * KV_READ_USD_PER_M) / 1e6).toFixed(2)} before the 10 M a month included (${PUBLISHES_PER_DAY} publish/day: ${p.fillReads} shard reads per data center, ${86_400 / MANIFEST_CACHE_S} manifest reads and ${DELTAS_PER_DAY} delta reads per data center and day); goal ≤ 0.001 per request ${p.kvPerRequest <= 0.001 ? "OK" : "ABOVE GOAL"}`,
 );
 console.log(`kv reads per rta request with hourly publishes: ${small(p.hourlyKvPerRequest)}`);
 console.log(

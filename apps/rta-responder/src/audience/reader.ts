@@ -485,7 +485,7 @@ export class AudienceReader {
 				return v;
 			} catch (e) {
 				this.counters.loadErrors++;
-				this.#failed.set(key, Date.now() + FAILED_LOAD_MS);
+				this.#failed.set(key, now + FAILED_LOAD_MS);
 				log("audience_shard_load_failed", e, { snapshot: id, shard });
 				missed();
 				throw e;
