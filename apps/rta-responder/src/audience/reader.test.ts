@@ -189,20 +189,22 @@ describe("AudienceReader snapshot switch", () => {
 			ids.map((id) => [id, [["new", 0]]]),
 			{ shardBits: 3 },
 		);
-		const answers: string[] = [];
-		const traffic = Array.from({ length: 400 }, async (_, n) => {
-			await new Promise((res) => setTimeout(res, n % 20));
-			if (n === 100) await r.refresh(Date.now(), false); // the switch, halfway through
-			const found = await r.lookup([ids[n % ids.length] as IdRef], Date.now(), bg);
-			answers.push(found[0]?.names[0] ?? "none");
-		});
-		await Promise.all(traffic);
-		await settle();
-		expect(answers).toHaveLength(400);
+		const ask = async (n: number) =>
+			(await r.lookup([ids[n % ids.length] as IdRef], Date.now(), bg))[0]?.names[0] ?? "none";
+		const before = Array.from({ length: 200 }, (_, n) => ask(n));
+		const switching = r.refresh(Date.now(), false); // the manifest read takes a while
+		const during = Array.from({ length: 200 }, (_, n) => ask(n));
+		await switching;
+		const previousBefore = r.counters.previousHits;
+		// Switched, the new shards not in memory yet: the previous snapshot answers, loads start.
+		const after = Array.from({ length: 200 }, (_, n) => ask(n));
+		const answers = await Promise.all([...before, ...during, ...after]);
 		expect(answers.every((a) => a === "old" || a === "new")).toBe(true);
-		expect(answers).toContain("new");
-		const after = await Promise.all(ids.map((id) => r.lookup([id], Date.now(), bg)));
-		expect(after.every((m) => m[0]?.names[0] === "new")).toBe(true);
+		expect(answers.slice(400)).toEqual(Array(200).fill("old"));
+		expect(r.counters.previousHits - previousBefore).toBe(200);
+		await settle();
+		const final = await Promise.all(ids.map((_, n) => ask(n)));
+		expect(final).toEqual(Array(ids.length).fill("new"));
 		expect(r.counters.loadErrors).toBe(0);
 	});
 
