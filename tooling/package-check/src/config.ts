@@ -28,6 +28,7 @@ export const SIZE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
 	"@txad/dspb": ["buildAdRequest"],
 	"@txad/jump": ["decideJump"],
 	"@txad/rta-admin": ["createRtaAdminClient"],
+	"@txad/audience": ["openShard", "SnapshotBuilder"],
 };
 
 /** The file in each public package that the consumer test runs in plain Node and in workerd. */
