@@ -5,6 +5,7 @@
  * @module
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { dirname, extname, join, relative, resolve } from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import {
@@ -24,9 +25,16 @@ import { LatencyHistogram } from "../lib/histogram.ts";
 import { readIdFile } from "../lib/id-file.ts";
 import { createPacer } from "../lib/pacing.ts";
 import { createProgress } from "../lib/progress.ts";
-import { type LoadtestResult, renderHistogramSvg, renderHtmlReport } from "../lib/report.ts";
+import {
+	type LoadtestResult,
+	type MachineInfo,
+	renderHistogramSvg,
+	renderHtmlReport,
+} from "../lib/report.ts";
 import { createRequestGenerator } from "../lib/request-generator.ts";
 import { createRtaClient, type RtaOutcome } from "../lib/rta-client.ts";
+import { describeCode } from "../lib/rta-codes.ts";
+import { type OutcomeKind, TIMEOUT_LABEL, Timeline } from "../lib/timeline.ts";
 
 /** Longest run allowed (s). */
 export const MAX_DURATION_S = 300;
@@ -38,6 +46,11 @@ export const MAX_REQUESTS = 2_000_000;
 export const FAILURE_THRESHOLD = 0.01;
 /** docs/rta/http-behaviour.md "Budget": 60 ms end to end for first-stage requests. */
 export const DEFAULT_TIMEOUT_MS = 60;
+/**
+ * 1-minute load average per core above which the machine counts as busy before the run: other
+ * processes then compete with the target and the generator, and timeouts may be theirs.
+ */
+export const BUSY_LOAD_PER_CPU = 0.75;
 
 const HELP = `txad rta loadtest — the admission stress test (docs/rta/admission.md step 7), against your responder
 
@@ -71,6 +84,40 @@ Usage: txad rta loadtest --url URL --qps N --duration S [flags]
 Verdict: (timeouts + errors) / sent < 1 % → PASS (exit 0), else FAIL (exit 1). Errors are
 non-200 answers, undecodable bodies, a missing \`code\` and a request_id that does not echo.
 `;
+
+/**
+ * How one request ended, as a label of the report (the RTA `code` with its name, "timeout", or
+ * the error reason) and its kind.
+ * @param outcome - the request's outcome
+ * @param ping - whether it was an is_ping probe
+ * @returns label and kind
+ */
+export function outcomeLabel(outcome: RtaOutcome, ping: boolean): { label: string; kind: OutcomeKind } {
+	if (outcome.kind === "timeout") return { label: TIMEOUT_LABEL, kind: "timeout" };
+	if (outcome.kind === "error") return { label: outcome.reason, kind: "error" };
+	if (ping) return { label: "ping", kind: "ping" };
+	return {
+		label: describeCode(outcome.response.code),
+		kind: outcome.response.code === 0 ? "taken" : "refused",
+	};
+}
+
+/**
+ * What the report says about the generator's machine.
+ * @param loadAvgStart - load averages taken when the run started
+ * @returns the machine's cores, model, load and Node version
+ */
+function machineInfo(loadAvgStart: number[]): MachineInfo {
+	const cores = cpus();
+	return {
+		cpus: cores.length,
+		cpuModel: cores[0]?.model.trim() ?? "unknown",
+		loadAvgStart,
+		loadAvgEnd: loadavg(),
+		node: process.versions.node,
+		platform: `${process.platform} ${process.arch}`,
+	};
+}
 
 function rate(values: FlagValues, name: string, fallback: number): number {
 	return numberFlag(values, name, fallback, { min: 0, max: 1 });
@@ -158,6 +205,8 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 		const measured = pacer.total - pacer.warmup;
 		const latency = new LatencyHistogram(measured);
 		const lag = new LatencyHistogram(measured);
+		const timeline = new Timeline(pacer.total);
+		const loadAvgStart = loadavg();
 		// Warm-up requests (the ramp) are sent like the others but kept out of the verdict.
 		const warmup = { sent: 0, failures: 0 };
 		let firstMeasuredAt: number | undefined;
@@ -181,14 +230,25 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 		// connection: an HTTP/1.1 request that is given up on cannot be reused).
 		const certainFail = Math.max(1, Math.ceil(FAILURE_THRESHOLD * measured));
 		let stoppedEarly: string | undefined;
-		const settleWarmup = (outcome: RtaOutcome) => {
+		const settleWarmup = (outcome: RtaOutcome, ping: boolean, sentAt: number) => {
+			const { label, kind } = outcomeLabel(outcome, ping);
+			timeline.record(
+				sentAt,
+				outcome.kind === "timeout" ? Math.max(outcome.ms, options.timeoutMs) : outcome.ms,
+				label,
+				kind,
+				true,
+			);
 			if (outcome.kind !== "ok") warmup.failures++;
 			inFlight--;
 			if (inFlight === 0) drained?.();
 		};
-		const settle = (outcome: RtaOutcome, ping: boolean) => {
+		const settle = (outcome: RtaOutcome, ping: boolean, sentAt: number) => {
 			// A request given up on took at least the budget, whatever the timer's jitter says.
-			latency.record(outcome.kind === "timeout" ? Math.max(outcome.ms, options.timeoutMs) : outcome.ms);
+			const ms = outcome.kind === "timeout" ? Math.max(outcome.ms, options.timeoutMs) : outcome.ms;
+			latency.record(ms);
+			const { label, kind } = outcomeLabel(outcome, ping);
+			timeline.record(sentAt, ms, label, kind, false);
 			if (outcome.kind === "ok") {
 				counts.ok++;
 				if (ping) counts.pings++;
@@ -225,9 +285,10 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 					inFlight++;
 					if (i < pacer.warmup) {
 						warmup.sent++;
-						client
-							.send(bytes, id)
-							.then(settleWarmup, () => settleWarmup({ kind: "error", ms: 0, reason: "client" }));
+						client.send(bytes, id).then(
+							(outcome) => settleWarmup(outcome, ping, now),
+							() => settleWarmup({ kind: "error", ms: 0, reason: "client" }, ping, now),
+						);
 						continue;
 					}
 					sent++;
@@ -235,8 +296,8 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 					lag.record(Math.max(0, now - pacer.dueAt(i)));
 					lastSendAt = now;
 					client.send(bytes, id).then(
-						(outcome) => settle(outcome, ping),
-						() => settle({ kind: "error", ms: 0, reason: "client" }, ping),
+						(outcome) => settle(outcome, ping, now),
+						() => settle({ kind: "error", ms: 0, reason: "client" }, ping, now),
 					);
 				}
 				progress.update(line());
@@ -285,6 +346,13 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 				`this process stalled up to ${clientStall.max.toFixed(0)} ms (event-loop delay p99 ${clientStall.p99.toFixed(1)} ms): answers that arrived during a stall were read late, so some timeouts may be the client's; rerun on a quieter machine to confirm`,
 			);
 		}
+		const machine = machineInfo(loadAvgStart);
+		const busy = Math.max(loadAvgStart[0] ?? 0, machine.loadAvgEnd[0] ?? 0);
+		if (busy > machine.cpus * BUSY_LOAD_PER_CPU) {
+			warnings.push(
+				`this machine was busy: load average ${(loadAvgStart[0] ?? 0).toFixed(2)} at the start, ${(machine.loadAvgEnd[0] ?? 0).toFixed(2)} at the end, on ${machine.cpus} CPU(s): other processes competed with the target and this generator, so timeouts may be theirs; rerun on a quieter machine to confirm`,
+			);
+		}
 		if (isLoopbackHost(options.url.hostname)) {
 			warnings.push(
 				"loopback target: Tencent's 60 ms budget also covers 27–43 ms of network between regions (docs/rta/http-behaviour.md#budget); aim for p99 well under 16 ms here",
@@ -307,7 +375,13 @@ export async function runLoadtest(options: LoadtestOptions, io: Io): Promise<Loa
 			latency: latency.summary(),
 			sendLag,
 			clientStall,
-			histogram: latency.counts,
+			bins: latency.bins(options.timeoutMs),
+			// Per second, with what the open-loop schedule planned for it (the ramp, then the full rate).
+			timeline: timeline
+				.seconds()
+				.map((row) => ({ ...row, offered: pacer.plannedIn(row.t * 1000, (row.t + 1) * 1000) })),
+			outcomeLabels: timeline.labels(),
+			machine,
 			failureRate,
 			threshold: FAILURE_THRESHOLD,
 			pass: sent > 0 && failureRate < FAILURE_THRESHOLD,

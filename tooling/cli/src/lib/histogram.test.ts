@@ -1,31 +1,46 @@
 import { describe, it } from "vitest";
-import { BUCKET_BOUNDS_MS, LatencyHistogram } from "./histogram.ts";
+import { BINS_PER_DECADE, binEdge, binOf, LatencyHistogram } from "./histogram.ts";
 import { createPacer } from "./pacing.ts";
 
 describe("LatencyHistogram", () => {
-	it("has fixed, increasing, log-spaced bounds from 0.1 ms to 10 s", ({ expect }) => {
-		expect(BUCKET_BOUNDS_MS[0]).toBe(0.1);
-		expect(BUCKET_BOUNDS_MS.at(-1)).toBe(10_000);
-		expect(BUCKET_BOUNDS_MS[10]).toBe(1);
-		for (let i = 1; i < BUCKET_BOUNDS_MS.length; i++)
-			expect(BUCKET_BOUNDS_MS[i]).toBeGreaterThan(BUCKET_BOUNDS_MS[i - 1] as number);
-	});
-
-	it("computes nearest-rank percentiles and buckets every sample", ({ expect }) => {
+	it("computes nearest-rank percentiles", ({ expect }) => {
 		const h = new LatencyHistogram(1000);
 		for (let i = 1; i <= 100; i++) h.record(i);
 		const s = h.summary();
 		expect(s).toMatchObject({ count: 100, min: 1, p50: 50, p90: 90, p99: 99, max: 100 });
 		expect(s.mean).toBeCloseTo(50.5);
-		expect(h.counts.reduce((a, b) => a + b, 0)).toBe(100);
-		// 1 ms lands in the bucket whose upper bound is 1 ms.
-		expect(h.counts[10]).toBe(1);
 	});
 
-	it("puts samples beyond 10 s in the overflow slot", ({ expect }) => {
-		const h = new LatencyHistogram(10);
-		h.record(60_000);
-		expect(h.counts.at(-1)).toBe(1);
+	it("anchors the bins at the budget: 60 ms is an edge, and the bin from it is over", ({ expect }) => {
+		expect(binEdge({ budgetMs: 60, binsPerDecade: 20 }, 0)).toBe(60);
+		expect(binOf(60, 60)).toBe(0);
+		expect(binOf(59.999, 60)).toBe(-1);
+		expect(binOf(6, 60)).toBe(-20);
+		expect(binOf(5.9999, 60)).toBe(-21);
+		expect(binOf(600, 60)).toBe(20);
+		// Every edge maps to its own bin, whatever the float rounding of 10^(k/20).
+		for (let k = -60; k <= 40; k++)
+			expect(binOf(binEdge({ budgetMs: 60, binsPerDecade: 20 }, k), 60)).toBe(k);
+		// 0 ms (a local error) is floored rather than -Infinity.
+		expect(Number.isFinite(binOf(0, 60))).toBe(true);
+	});
+
+	it("counts every sample in the occupied bins only", ({ expect }) => {
+		const h = new LatencyHistogram(100);
+		for (const ms of [1, 1.05, 2, 59, 60, 61, 75]) h.record(ms);
+		const bins = h.bins(60);
+		expect(bins.binsPerDecade).toBe(BINS_PER_DECADE);
+		expect(bins.firstBin).toBe(binOf(1, 60));
+		expect(bins.counts.reduce((a, b) => a + b, 0)).toBe(7);
+		const over = bins.counts.filter((_, i) => bins.firstBin + i >= 0).reduce((a, b) => a + b, 0);
+		expect(over).toBe(3);
+		expect(bins.counts[0]).toBe(2);
+		expect(new LatencyHistogram(5).bins(60)).toEqual({
+			budgetMs: 60,
+			binsPerDecade: 20,
+			firstBin: 0,
+			counts: [],
+		});
 	});
 });
 
@@ -53,6 +68,9 @@ describe("createPacer", () => {
 		expect(p.dueAt(25)).toBeCloseTo(1000);
 		expect(p.dueAt(100)).toBeCloseTo(2000);
 		expect(p.dueAt(200)).toBeCloseTo(3000);
+		// Per second: the ramp's triangle (25 + 75; request 25 is due at exactly 1 s), then the full
+		// rate; nothing after the plan, and the seconds add up to the total.
+		expect([0, 1, 2, 3, 4].map((t) => p.plannedIn(t * 1000, (t + 1) * 1000))).toEqual([25, 75, 100, 100, 0]);
 		for (let i = 1; i < p.total; i++) {
 			expect(p.dueAt(i)).toBeGreaterThan(p.dueAt(i - 1));
 			expect(p.dueBy(p.dueAt(i))).toBeGreaterThanOrEqual(i + 1);

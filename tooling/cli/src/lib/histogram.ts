@@ -1,14 +1,9 @@
 /**
- * Latency histogram with fixed log-spaced buckets (10 per decade from 0.1 ms to 10 s), plus
- * exact percentiles from the recorded samples (the load test's hard request cap bounds them).
+ * Latency samples: exact percentiles (every sample is kept; the load test's hard request cap
+ * bounds the memory) and a log-spaced histogram whose bin edges are anchored at the budget, so
+ * the budget is a bin edge: every bin is either wholly within it or wholly over it.
  * @module
  */
-
-/** Bucket upper bounds in ms: 10^(k/10) from 0.1 ms to 10 000 ms. */
-export const BUCKET_BOUNDS_MS: readonly number[] = Array.from(
-	{ length: 51 },
-	(_, k) => Math.round(10 ** (k / 10 - 1) * 1000) / 1000,
-);
 
 /** Percentiles and extremes of a set of latencies. */
 export interface LatencySummary {
@@ -21,10 +16,52 @@ export interface LatencySummary {
 	max: number;
 }
 
+/**
+ * Log-spaced latency bins. Bin `i` holds samples in `[edge(firstBin + i), edge(firstBin + i + 1))`
+ * with `edge(k) = budgetMs × 10^(k / binsPerDecade)`: bins with `k ≥ 0` are over the budget.
+ */
+export interface LatencyBins {
+	/** The anchor: an edge of the bins (the per-request budget). */
+	budgetMs: number;
+	/** Bins per factor of ten. */
+	binsPerDecade: number;
+	/** `k` of the first bin (negative: below the budget). */
+	firstBin: number;
+	/** Samples per bin, from `firstBin` on. */
+	counts: number[];
+}
+
+/** Bins per decade of the report's histogram: ~12 % wide, fine enough to show a bimodal shape. */
+export const BINS_PER_DECADE = 20;
+/** Samples below this (a local error after 0 ms) are counted in the bin of this value. */
+const FLOOR_MS = 0.01;
+
+/**
+ * The lower edge of bin `k`.
+ * @param bins - the histogram
+ * @param k - bin number (0 = the first bin at or over the budget)
+ * @returns the edge in ms
+ * @example binEdge({ budgetMs: 60, binsPerDecade: 20, firstBin: -40, counts: [] }, 0) // 60
+ */
+export function binEdge(bins: Pick<LatencyBins, "budgetMs" | "binsPerDecade">, k: number): number {
+	return bins.budgetMs * 10 ** (k / bins.binsPerDecade);
+}
+
+/**
+ * The bin of one latency.
+ * @param ms - latency
+ * @param budgetMs - the anchor
+ * @param binsPerDecade - resolution
+ * @returns `k` such that `edge(k) ≤ ms < edge(k + 1)`
+ */
+export function binOf(ms: number, budgetMs: number, binsPerDecade = BINS_PER_DECADE): number {
+	const k = Math.floor(binsPerDecade * Math.log10(Math.max(ms, FLOOR_MS) / budgetMs) + 1e-9);
+	// Guard the float edge: the result must satisfy edge(k) ≤ ms.
+	return budgetMs * 10 ** (k / binsPerDecade) > Math.max(ms, FLOOR_MS) * (1 + 1e-12) ? k - 1 : k;
+}
+
 /** Records latencies. */
 export class LatencyHistogram {
-	/** counts[i] = samples ≤ BUCKET_BOUNDS_MS[i] and > the previous bound; last slot = overflow. */
-	readonly counts: number[] = new Array(BUCKET_BOUNDS_MS.length + 1).fill(0);
 	#samples: Float64Array;
 	#n = 0;
 	#sum = 0;
@@ -36,14 +73,6 @@ export class LatencyHistogram {
 
 	/** Adds one latency in ms. */
 	record(ms: number): void {
-		let lo = 0;
-		let hi = BUCKET_BOUNDS_MS.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if ((BUCKET_BOUNDS_MS[mid] as number) < ms) lo = mid + 1;
-			else hi = mid;
-		}
-		this.counts[lo] = (this.counts[lo] ?? 0) + 1;
 		if (this.#n < this.#samples.length) this.#samples[this.#n] = ms;
 		this.#n++;
 		this.#sum += ms;
@@ -54,19 +83,58 @@ export class LatencyHistogram {
 		return this.#n;
 	}
 
+	#kept(): Float64Array {
+		return this.#samples.subarray(0, Math.min(this.#n, this.#samples.length));
+	}
+
 	/** Exact percentiles (nearest-rank) of what was recorded. */
 	summary(): LatencySummary {
-		const kept = this.#samples.slice(0, Math.min(this.#n, this.#samples.length)).sort();
-		const rank = (p: number) =>
-			kept.length === 0 ? 0 : (kept[Math.min(kept.length - 1, Math.ceil(p * kept.length) - 1)] ?? 0);
-		return {
-			count: this.#n,
-			min: kept[0] ?? 0,
-			mean: this.#n === 0 ? 0 : this.#sum / this.#n,
-			p50: rank(0.5),
-			p90: rank(0.9),
-			p99: rank(0.99),
-			max: kept.length === 0 ? 0 : (kept[kept.length - 1] ?? 0),
-		};
+		return summarize(this.#kept(), this.#n, this.#sum);
 	}
+
+	/**
+	 * The histogram of what was recorded, anchored at the budget.
+	 * @param budgetMs - the anchor (a bin edge)
+	 * @param binsPerDecade - resolution
+	 * @returns the occupied bins (empty counts when nothing was recorded)
+	 */
+	bins(budgetMs: number, binsPerDecade = BINS_PER_DECADE): LatencyBins {
+		const kept = this.#kept();
+		if (kept.length === 0) return { budgetMs, binsPerDecade, firstBin: 0, counts: [] };
+		let lo = Number.POSITIVE_INFINITY;
+		let hi = Number.NEGATIVE_INFINITY;
+		const ks = new Int32Array(kept.length);
+		kept.forEach((ms, i) => {
+			const k = binOf(ms, budgetMs, binsPerDecade);
+			ks[i] = k;
+			if (k < lo) lo = k;
+			if (k > hi) hi = k;
+		});
+		const counts = new Array<number>(hi - lo + 1).fill(0);
+		for (const k of ks) counts[k - lo] = (counts[k - lo] ?? 0) + 1;
+		return { budgetMs, binsPerDecade, firstBin: lo, counts };
+	}
+}
+
+/**
+ * Percentiles of a set of samples (nearest rank).
+ * @param samples - latencies (not modified)
+ * @param count - samples recorded (may exceed `samples.length` when capped)
+ * @param sum - sum of every recorded sample
+ * @returns the summary
+ */
+export function summarize(samples: Float64Array, count = samples.length, sum?: number): LatencySummary {
+	const sorted = Float64Array.from(samples).sort();
+	const rank = (p: number) =>
+		sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
+	const total = sum ?? sorted.reduce((a, b) => a + b, 0);
+	return {
+		count,
+		min: sorted[0] ?? 0,
+		mean: count === 0 ? 0 : total / count,
+		p50: rank(0.5),
+		p90: rank(0.9),
+		p99: rank(0.99),
+		max: sorted.length === 0 ? 0 : (sorted[sorted.length - 1] ?? 0),
+	};
 }

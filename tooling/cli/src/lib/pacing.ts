@@ -14,6 +14,8 @@ export interface Pacer {
 	dueBy(elapsedMs: number): number;
 	/** When request `i` (0-based) is due, in ms since the start. */
 	dueAt(i: number): number;
+	/** Requests due in `[fromMs, toMs)` (what the schedule offered in that interval). */
+	plannedIn(fromMs: number, toMs: number): number;
 	/** Requests of the whole run, warm-up included. */
 	readonly total: number;
 	/** Leading requests that belong to the warm-up ramp. */
@@ -36,10 +38,15 @@ export function createPacer(qps: number, durationMs: number, maxRequests: number
 	const total = warmup + Math.min(maxRequests, Math.floor((qps * durationMs) / 1000));
 	const sentBy = (tS: number) =>
 		tS <= rampS ? (rampS === 0 ? 0 : (qps * tS * tS) / (2 * rampS)) : (qps * rampS) / 2 + qps * (tS - rampS);
+	const dueBy = (elapsedMs: number) =>
+		elapsedMs < 0 ? 0 : Math.min(total, Math.floor(sentBy(elapsedMs / 1000) + 1e-9) + 1);
+	// Due strictly before `ms`: request i is due at dueAt(i), so step just below the bound.
+	const dueBefore = (ms: number) => dueBy(ms - 1e-6);
 	return {
 		total,
 		warmup,
-		dueBy: (elapsedMs) => Math.min(total, Math.floor(sentBy(elapsedMs / 1000) + 1e-9) + 1),
+		dueBy,
+		plannedIn: (fromMs, toMs) => Math.max(0, dueBefore(toMs) - dueBefore(fromMs)),
 		dueAt: (i) => {
 			if (i < (qps * rampS) / 2) return Math.sqrt((2 * rampS * i) / qps) * 1000;
 			return (rampS + (i - (qps * rampS) / 2) / qps) * 1000;
