@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { describe, it } from "vitest";
 import { captureIo } from "./io.ts";
@@ -21,6 +22,39 @@ describe("main", () => {
 		expect(io.stdout()).toContain("Usage:");
 	});
 
+	it.for(["rta", "audience", "admission", "sign"])(
+		"prints the %s group's help with --help and exits 0",
+		async (group, { expect }) => {
+			for (const flag of ["--help", "-h", "help"]) {
+				const io = captureIo();
+				expect(await main([group, flag], io)).toBe(0);
+				expect(io.stdout()).toMatch(new RegExp(`^txad ${group} — `));
+				for (const c of COMMANDS.filter((c) => c.name.startsWith(`${group} `)))
+					expect(io.stdout()).toContain(`txad ${c.name}`);
+				expect(io.stderr()).toBe("");
+			}
+		},
+	);
+
+	it("prints the help of a nested group (txad rta sign --help)", async ({ expect }) => {
+		const io = captureIo();
+		expect(await main(["rta", "sign", "--help"], io)).toBe(0);
+		expect(io.stdout()).toMatch(/^txad rta sign — /);
+		expect(io.stdout()).toContain("txad rta sign sync");
+		expect(io.stdout()).not.toContain("txad rta check");
+	});
+
+	it("prints the version from package.json", async ({ expect }) => {
+		const { version } = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+		for (const flag of ["--version", "-v"]) {
+			const io = captureIo();
+			expect(await main([flag], io)).toBe(0);
+			expect(io.stdout()).toBe(`txad ${version} (@txad/cli, Node ${process.versions.node})\n`);
+		}
+		const { stdout } = await run(process.execPath, [BIN, "--version"]);
+		expect(stdout).toContain(`txad ${version} `);
+	});
+
 	it("exits 2 with no arguments, an unknown command or a missing sub-command", async ({ expect }) => {
 		expect(await main([], captureIo())).toBe(2);
 		const io = captureIo();
@@ -29,6 +63,7 @@ describe("main", () => {
 		const io2 = captureIo();
 		expect(await main(["rta"], io2)).toBe(2);
 		expect(io2.stderr()).toContain("`txad rta` needs a sub-command: check, loadtest, sign sync");
+		expect(io2.stderr()).toContain("txad rta — ");
 	});
 
 	it("names an unknown flag", async ({ expect }) => {

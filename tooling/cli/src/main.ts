@@ -3,6 +3,7 @@
  * exit statuses (0 ok/pass, 1 verdict fail, 2 usage or input error).
  * @module
  */
+import { readFileSync } from "node:fs";
 import type { Command } from "./args.ts";
 import { admissionCheck } from "./commands/admission.ts";
 import { audienceBuild } from "./commands/audience-build.ts";
@@ -30,6 +31,43 @@ export const COMMANDS: readonly Command[] = [
 	signConversion,
 ];
 
+/**
+ * The CLI's version, from its package.json (written by `changeset version`).
+ * @returns e.g. "0.2.0"
+ */
+export function cliVersion(): string {
+	const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+		version?: string;
+	};
+	return pkg.version ?? "0.0.0";
+}
+
+/** The command groups (`txad rta …`), with what they are for. */
+const GROUPS: Record<string, string> = {
+	rta: "check, load-test and configure an RTA responder (docs/rta/admission.md steps 6–7)",
+	audience: "build and load the responder's audience",
+	admission: "the 《RTA准入申请表》 admission form",
+	sign: "DSP-B and conversion signatures",
+};
+
+/** Commands whose name starts with these words (`["rta"]`, `["rta", "sign"]`). */
+function commandsUnder(words: string[]): Command[] {
+	return COMMANDS.filter((c) => c.name.startsWith(`${words.join(" ")} `));
+}
+
+function groupHelp(group: string): string {
+	const members = commandsUnder(group.split(" "));
+	const width = Math.max(...members.map((c) => c.name.length));
+	return [
+		`txad ${group} — ${GROUPS[group] ?? GROUPS[group.split(" ")[0] as string] ?? "commands"}`,
+		"",
+		`Usage: txad ${group} <command> [flags]     (txad ${group} <command> --help for its flags)`,
+		"",
+		...members.map((c) => `  txad ${c.name.padEnd(width)}  ${c.summary}`),
+		"",
+	].join("\n");
+}
+
 function topHelp(): string {
 	const width = Math.max(...COMMANDS.map((c) => c.name.length));
 	const lines = COMMANDS.map((c) => `  txad ${c.name.padEnd(width)}  ${c.summary}`);
@@ -40,7 +78,7 @@ function topHelp(): string {
 		"",
 		...lines,
 		"",
-		"Exit status: 0 ok / pass, 1 verdict fail, 2 usage or input error.",
+		"Exit status: 0 ok / pass, 1 verdict fail, 2 usage or input error. txad --version prints the version.",
 		"",
 	].join("\n");
 }
@@ -67,14 +105,24 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
 		io.out(topHelp());
 		return argv.length === 0 ? EXIT_USAGE : EXIT_OK;
 	}
+	if (argv[0] === "--version" || argv[0] === "-v" || argv[0] === "version") {
+		io.out(`txad ${cliVersion()} (@txad/cli, Node ${process.versions.node})\n`);
+		return EXIT_OK;
+	}
 	const found = findCommand(argv);
 	if (found === undefined) {
-		const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+		const last = argv.at(-1) as string;
+		const prefix = argv.slice(0, -1);
+		if (["--help", "-h", "help"].includes(last) && prefix.length > 0 && commandsUnder(prefix).length > 0) {
+			io.out(groupHelp(prefix.join(" ")));
+			return EXIT_OK;
+		}
+		const group = commandsUnder([argv[0] as string]);
 		const hint =
 			group.length > 0
 				? `\`txad ${argv[0]}\` needs a sub-command: ${group.map((c) => c.name.split(" ").slice(1).join(" ")).join(", ")}`
 				: `unknown command "${argv.join(" ")}"`;
-		io.err(`txad: ${hint}\n\n${topHelp()}`);
+		io.err(`txad: ${hint}\n\n${group.length > 0 ? groupHelp(argv[0] as string) : topHelp()}`);
 		return EXIT_USAGE;
 	}
 	const { command, rest } = found;

@@ -12,8 +12,13 @@ import { decodeRtaRequest, encodeRtaResponse, RtaResponseSchema } from "@txad/pr
 
 /** Behaviour of the stand-in. */
 export interface FakeResponderOptions {
-	/** md5s to take; everything else is refused with code 4 (the responder's NO_STRATEGY). */
+	/**
+	 * md5s to take — or openids, sent under `openidAppid` — everything else is refused with code 4
+	 * (the responder's NO_STRATEGY).
+	 */
 	audience: ReadonlySet<string>;
+	/** Openid mode: only openids under this appid are looked up. */
+	openidAppid?: string;
 	/** Every n-th request answers after `slowMs` (0 = never). */
 	slowEvery?: number;
 	slowMs?: number;
@@ -49,13 +54,15 @@ export async function startFakeResponder(options: FakeResponderOptions): Promise
 			const ids =
 				d === undefined
 					? []
-					: [
-							d.idfaMd5sum,
-							d.imeiMd5sum,
-							d.oaidMd5sum,
-							d.androidIdMd5sum,
-							...d.qaidInfos.map((q) => q.qaidMd5sum),
-						];
+					: options.openidAppid !== undefined
+						? d.wxOpenid.filter((w) => w.appid === options.openidAppid).map((w) => w.openid)
+						: [
+								d.idfaMd5sum,
+								d.imeiMd5sum,
+								d.oaidMd5sum,
+								d.androidIdMd5sum,
+								...d.qaidInfos.map((q) => q.qaidMd5sum),
+							];
 			const hit = ids.some((id) => id !== "" && options.audience.has(id));
 			const response = rta.isPing
 				? create(RtaResponseSchema, { requestId: rta.id, code: 8 })

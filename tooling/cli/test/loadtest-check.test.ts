@@ -68,6 +68,78 @@ describe("txad rta check (scripted target)", () => {
 		}
 	});
 
+	it("checks openid samples in openid mode (--openid-appid)", async ({ expect }) => {
+		const appid = "wx0102030405060708";
+		await writeFile(
+			join(dir, "pos-openid.txt"),
+			"openid\no6_bmjrPTlm6_2sgVt7hMZOPfL2M\nopenid,o6_second_openid_0002\n",
+		);
+		await writeFile(join(dir, "neg-openid.txt"), "# not in the audience\no6_not_in_audience_000003\n");
+		const target = await startFakeResponder({
+			audience: new Set(["o6_bmjrPTlm6_2sgVt7hMZOPfL2M", "o6_second_openid_0002"]),
+			openidAppid: appid,
+		});
+		try {
+			const io = captureIo({ cwd: dir });
+			const args = [
+				"rta",
+				"check",
+				"--url",
+				target.url.href,
+				"--positive",
+				"pos-openid.txt",
+				"--negative",
+				"neg-openid.txt",
+			];
+			expect(await main([...args, "--openid-appid", appid], io)).toBe(0);
+			const out = io.stdout();
+			expect(out).toMatch(/set\s+line\s+kind\s+openid\s+http/);
+			expect(out).toMatch(/positive\s+2\s+openid\s+o6_bmjrPTlm6_2sgVt7hMZOPfL2M\s+200\s+0 TAKE/);
+			expect(out).toMatch(/positive\s+3\s+openid\s+o6_second_openid_0002\s+200\s+0 TAKE/);
+			expect(out).toMatch(
+				/negative\s+2\s+openid\s+o6_not_in_audience_000003\s+200\s+4 NO_STRATEGY\s+[\d.]+\s+refused\s+PASS/,
+			);
+			expect(out).toContain("4/4 as expected");
+			// Under another appid the same openids are not the integration's: not taken.
+			const other = captureIo({ cwd: dir });
+			expect(await main([...args, "--openid-appid", "wx0000000000000001"], other)).toBe(1);
+			expect(other.stdout()).toContain("NOT READY: 2 sample(s) not as expected");
+		} finally {
+			await target.close();
+		}
+	});
+
+	it.for([
+		[["--openid-appid", "wx123"], /--openid-appid must be a WeChat appid \(wx \+ 16 hex\), got "wx123"/],
+		[["--openid-appid", "wx0102030405060708", "--kind", "imei"], /--kind and --os are for device ids/],
+	] as const)("refuses %j (exit 2)", async ([flags, message], { expect }) => {
+		const io = captureIo({ cwd: dir });
+		expect(
+			await main(["rta", "check", "--url", "http://127.0.0.1:9/rta", "--positive", "pos.txt", ...flags], io),
+		).toBe(2);
+		expect(io.stderr()).toMatch(message);
+	});
+
+	it("names the line of a placeholder openid (exit 2)", async ({ expect }) => {
+		await writeFile(join(dir, "bad-openid.txt"), "o6_fine_openid_000000001\nnull\n");
+		const io = captureIo({ cwd: dir });
+		const code = await main(
+			[
+				"rta",
+				"check",
+				"--url",
+				"http://127.0.0.1:9/rta",
+				"--positive",
+				"bad-openid.txt",
+				"--openid-appid",
+				"wx0102030405060708",
+			],
+			io,
+		);
+		expect(code).toBe(2);
+		expect(io.stderr()).toMatch(/bad-openid\.txt:2: "null" is a placeholder/);
+	});
+
 	it("names the line of a bad sample (exit 2)", async ({ expect }) => {
 		await writeFile(join(dir, "bad.txt"), "354649050046412\nb496ec1169770ea274a2b4f42ca4fb71\n");
 		const io = captureIo({ cwd: dir });

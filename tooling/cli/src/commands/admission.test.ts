@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { captureIo } from "../io.ts";
 import { main } from "../main.ts";
-import { RESPONDER_VARS } from "./admission.ts";
+import { jsonErrorLine, RESPONDER_VARS } from "./admission.ts";
 
 const EXAMPLE = new URL("../../examples/admission-form.yaml", import.meta.url).pathname;
 let dir: string;
@@ -78,7 +78,41 @@ describe("txad admission check", () => {
 		expect(io.stderr()).toMatch(/broken\.yaml:\d+: not valid YAML/);
 	});
 
-	it("reports broken JSON and unreadable files (exit 2)", async ({ expect }) => {
+	it("reports broken JSON with file:line (exit 2)", async ({ expect }) => {
+		const trailing = await check(
+			"trailing.json",
+			'{\n  "rta_full_name": "x",\n  "qps_limit": "20W",\n}\n',
+			false,
+		);
+		expect(trailing.code).toBe(2);
+		expect(trailing.io.stderr()).toMatch(/trailing\.json:4: not valid JSON: /);
+		const cut = await check("cut.json", '{\n  "rta_full_name": "x",\n  "qps_limit": "20W"', false);
+		expect(cut.io.stderr()).toMatch(/cut\.json:3: not valid JSON: /);
+		const twice = await check("twice.json", '{\n  "rta_full_name": "x",\n  "rta_full_name": "y"\n}\n', false);
+		expect(twice.code).toBe(2);
+		expect(twice.io.stderr()).toMatch(/twice\.json:3: not valid JSON: Map keys must be unique/);
+	});
+
+	it.for([
+		["Expected double-quoted property name in JSON at position 40 (line 4 column 1)", 4],
+		["Unexpected token '}', \"…\" is not valid JSON at position 11", 2],
+		["Unexpected end of JSON input", 3],
+		["something else", undefined],
+	] as const)("locates %j", ([message, line], { expect }) => {
+		expect(jsonErrorLine('{\n "a": 1,}\n "b"\n', message)).toBe(line);
+	});
+
+	it("gives file:line for a bad field in a JSON form (exit 1)", async ({ expect }) => {
+		const { code, io } = await check(
+			"f.json",
+			'{\n  "rta_full_name": "x",\n  "cache_time": "30h"\n}\n',
+			false,
+		);
+		expect(code).toBe(1);
+		expect(io.stdout()).toContain("f.json:3  cache_time (缓存时间): must be from 1 h to 24 h");
+	});
+
+	it("reports unreadable files (exit 2)", async ({ expect }) => {
 		expect((await check("broken.json", "{ nope", false)).code).toBe(2);
 		const io = captureIo({ cwd: dir });
 		expect(await main(["admission", "check", "missing.yaml"], io)).toBe(2);

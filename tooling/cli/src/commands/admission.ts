@@ -54,20 +54,41 @@ export function wranglerVarsFor(form: Partial<AdmissionForm>): Record<string, st
 	return vars;
 }
 
+/**
+ * The 1-based line a `JSON.parse` error points at. V8 says "at position N" (and, in newer
+ * versions, "(line L column C)"); "Unexpected end of JSON input" points past the last line.
+ * @param text - the JSON text
+ * @param message - the error message
+ * @returns the line, when the message locates the error
+ */
+export function jsonErrorLine(text: string, message: string): number | undefined {
+	const line = /\(line (\d+) column \d+\)/.exec(message);
+	if (line !== null) return Number(line[1]);
+	const position = /at position (\d+)/.exec(message);
+	if (position !== null) return text.slice(0, Number(position[1])).split("\n").length;
+	if (/end of JSON input/i.test(message)) return text.trimEnd().split("\n").length;
+	return undefined;
+}
+
 /** Parses the form file, keeping each top-level key's line for messages. */
 export function parseFormText(
 	text: string,
 	path: string,
 ): { data: unknown; lineOf: (key: string) => number | undefined } {
 	const ext = extname(path).toLowerCase();
-	if (ext === ".json") {
+	const json = ext === ".json";
+	if (json) {
 		try {
 			JSON.parse(text);
 		} catch (cause) {
+			const message = cause instanceof Error ? cause.message : String(cause);
+			const line = jsonErrorLine(text, message);
 			throw new CliError(
 				"INPUT",
-				`${path}: not valid JSON: ${cause instanceof Error ? cause.message : String(cause)}`,
-				{ cause },
+				`${path}${line === undefined ? "" : `:${line}`}: not valid JSON: ${message}`,
+				{
+					cause,
+				},
 			);
 		}
 	} else if (ext !== ".yaml" && ext !== ".yml") {
@@ -81,7 +102,8 @@ export function parseFormText(
 		const line = first?.linePos?.[0]?.line;
 		throw new CliError(
 			"INPUT",
-			`${path}${line === undefined ? "" : `:${line}`}: not valid YAML: ${(first?.message ?? "parse error").split("\n")[0]}`,
+			// JSON that JSON.parse took can still fail here on a repeated key, which JSON allows and a form must not have.
+			`${path}${line === undefined ? "" : `:${line}`}: not valid ${json ? "JSON" : "YAML"}: ${(first?.message ?? "parse error").split("\n")[0]}`,
 		);
 	}
 	const lines = new Map<string, number>();

@@ -12,8 +12,9 @@ import { CliError, EXIT_FAIL, EXIT_OK } from "../errors.ts";
 import type { Io } from "../io.ts";
 import type { DeviceRef } from "../lib/device-ids.ts";
 import { readIdFile } from "../lib/id-file.ts";
+import { readOpenidFile, WECHAT_APPID } from "../lib/openid-file.ts";
 import { createRandom } from "../lib/prng.ts";
-import { requestForDevice } from "../lib/request-generator.ts";
+import { requestForDevice, requestForOpenid } from "../lib/request-generator.ts";
 import { createRtaClient, type RtaClient, type RtaOutcome } from "../lib/rta-client.ts";
 import { describeCode } from "../lib/rta-codes.ts";
 import { formatTable } from "../lib/table.ts";
@@ -33,6 +34,9 @@ Usage: txad rta check --url URL [--positive FILE] [--negative FILE] [flags]
   --kind KIND        kind of ids whose line does not say (${DEVICE_ID_KINDS.join(", ")}, or
                      <kind>_md5 for hashes); raw IMEIs and IDFAs are detected
   --os ios|android   tells OAIDs from IDFAs when detecting
+  --openid-appid ID  openid mode (交互方式 openid): the files hold openids, sent as they are in
+                     device.wx_openid under this WeChat appid (wx + 16 hex, the responder's
+                     OPENID_APPID)
   --timeout-ms MS    give up on an answer after MS (default 1000; over 60 ms is flagged)
   --header "K: V"    add a header (repeatable), e.g. the registered RTA header signature
   --is-test          mark requests is_test, as Tencent's debug tool does
@@ -40,16 +44,21 @@ Usage: txad rta check --url URL [--positive FILE] [--negative FILE] [flags]
 
 Files: one id per line, raw or md5, optionally "kind,id" / "kind:id" (imei:8652…,
 oaid_md5,3f2a…); or CSV with a header (id,kind or one column per kind). "#" starts a comment.
-Up to ${MAX_SAMPLES} ids per file. A ping (is_ping) is sent first.
+With --openid-appid: one openid per line (optionally "openid,<id>"; an "openid" header line is
+skipped). Up to ${MAX_SAMPLES} ids per file. A ping (is_ping) is sent first.
 
 Exit 0 when every positive is taken and every negative refused, 1 otherwise.
 `;
+
+/** One sample id: a device id (kind + md5) or, in openid mode, an openid. */
+type Sample = { line: number; id: DeviceRef } | { line: number; openid: string };
 
 /** One checked sample. */
 export interface CheckRow {
 	set: "ping" | "positive" | "negative";
 	line: number;
 	kind: string;
+	/** The md5 of a device id, or the openid. */
 	hash: string;
 	expected: "answer" | "taken" | "refused";
 	outcome: RtaOutcome;
@@ -63,7 +72,7 @@ async function loadSamples(
 	os: "ios" | "android" | undefined,
 	io: Io,
 ) {
-	const samples: { line: number; id: DeviceRef }[] = [];
+	const samples: Sample[] = [];
 	for await (const record of readIdFile(resolve(io.cwd, path), {
 		...(kind === undefined ? {} : { kind }),
 		...(os === undefined ? {} : { os }),
@@ -93,6 +102,25 @@ async function loadSamples(
 	return samples;
 }
 
+async function loadOpenids(path: string, flag: string, io: Io): Promise<Sample[]> {
+	const samples: Sample[] = [];
+	for await (const record of readOpenidFile(resolve(io.cwd, path))) {
+		if (!record.ok) throw new CliError("INPUT", `${path}:${record.line}: ${record.detail}`, { field: flag });
+		samples.push({ line: record.line, openid: record.openid });
+		if (samples.length > MAX_SAMPLES) {
+			throw new CliError(
+				"INPUT",
+				`${path}: more than ${MAX_SAMPLES} openids; use txad rta loadtest for volume`,
+				{
+					field: flag,
+				},
+			);
+		}
+	}
+	if (samples.length === 0) throw new CliError("INPUT", `${path}: no openid found`, { field: flag });
+	return samples;
+}
+
 function describeOutcome(o: RtaOutcome): { http: string; code: string; targets: string } {
 	if (o.kind === "ok") {
 		return {
@@ -109,12 +137,17 @@ function describeOutcome(o: RtaOutcome): { http: string; code: string; targets: 
 
 async function checkOne(
 	client: RtaClient,
-	ref: DeviceRef,
+	sample: Sample,
+	appid: string | undefined,
 	isTest: boolean,
 	seq: number,
 ): Promise<RtaOutcome> {
 	const id = `txad-check-${seq}-${createRandom(Date.now() + seq).hex(6)}`;
-	return client.send(encodeRtaRequest(requestForDevice(ref, id, isTest)), id);
+	const request =
+		"openid" in sample
+			? requestForOpenid(sample.openid, appid ?? "", id, isTest)
+			: requestForDevice(sample.id, id, isTest);
+	return client.send(encodeRtaRequest(request), id);
 }
 
 /** `txad rta check`. */
@@ -129,6 +162,7 @@ export const rtaCheck: Command = {
 			negative: { type: "string" },
 			kind: { type: "string" },
 			os: { type: "string" },
+			"openid-appid": { type: "string" },
 			"timeout-ms": { type: "string" },
 			header: { type: "string", multiple: true },
 			"is-test": { type: "boolean" },
@@ -145,13 +179,24 @@ export const rtaCheck: Command = {
 			throw new CliError("USAGE", `--os must be ios or android, got "${os}"`, { field: "--os" });
 		}
 		const kind = optionalString(values, "kind");
+		const appid = optionalString(values, "openid-appid");
+		if (appid !== undefined && !WECHAT_APPID.test(appid)) {
+			throw new CliError("USAGE", `--openid-appid must be a WeChat appid (wx + 16 hex), got "${appid}"`, {
+				field: "--openid-appid",
+			});
+		}
+		if (appid !== undefined && (kind !== undefined || os !== undefined)) {
+			throw new CliError("USAGE", "--openid-appid reads openids: --kind and --os are for device ids", {
+				field: "--openid-appid",
+			});
+		}
+		const load = (path: string, flag: string) =>
+			appid === undefined ? loadSamples(path, flag, kind, os, io) : loadOpenids(path, flag, io);
 		const timeoutMs = numberFlag(values, "timeout-ms", 1000, { min: 1, max: 30_000, integer: true });
 		const isTest = values["is-test"] === true;
-		const sets: { set: "positive" | "negative"; samples: { line: number; id: DeviceRef }[] }[] = [];
-		if (positive !== undefined)
-			sets.push({ set: "positive", samples: await loadSamples(positive, "--positive", kind, os, io) });
-		if (negative !== undefined)
-			sets.push({ set: "negative", samples: await loadSamples(negative, "--negative", kind, os, io) });
+		const sets: { set: "positive" | "negative"; samples: Sample[] }[] = [];
+		if (positive !== undefined) sets.push({ set: "positive", samples: await load(positive, "--positive") });
+		if (negative !== undefined) sets.push({ set: "negative", samples: await load(negative, "--negative") });
 
 		const client = createRtaClient({ url, headers: headerFlags(values), timeoutMs, connections: 4 });
 		const rows: CheckRow[] = [];
@@ -175,15 +220,15 @@ export const rtaCheck: Command = {
 			});
 			let seq = 0;
 			for (const { set, samples } of sets) {
-				for (const { line, id } of samples) {
-					const outcome = await checkOne(client, id, isTest, seq++);
+				for (const sample of samples) {
+					const outcome = await checkOne(client, sample, appid, isTest, seq++);
 					const taken = outcome.kind === "ok" && outcome.response.code === 0;
 					const refused = outcome.kind === "ok" && outcome.response.code !== 0;
 					rows.push({
 						set,
-						line,
-						kind: id.kind,
-						hash: id.hash,
+						line: sample.line,
+						kind: "openid" in sample ? "openid" : sample.id.kind,
+						hash: "openid" in sample ? sample.openid : sample.id.hash,
 						expected: set === "positive" ? "taken" : "refused",
 						outcome,
 						pass: set === "positive" ? taken : refused,
@@ -217,7 +262,18 @@ export const rtaCheck: Command = {
 		} else {
 			io.out(
 				formatTable(
-					["set", "line", "kind", "md5", "http", "code", "ms", "targets / reason", "expected", "result"],
+					[
+						"set",
+						"line",
+						"kind",
+						appid === undefined ? "md5" : "openid",
+						"http",
+						"code",
+						"ms",
+						"targets / reason",
+						"expected",
+						"result",
+					],
 					rows.map((r) => {
 						const d = describeOutcome(r.outcome);
 						return [

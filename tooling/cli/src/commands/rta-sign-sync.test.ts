@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { captureIo } from "../io.ts";
 import { main } from "../main.ts";
+import { storeHint } from "./rta-sign-sync.ts";
 
 // A scripted management API: answers sign/get with the envelope docs/rta/management-api.md describes.
 let server: Server;
@@ -64,6 +65,43 @@ describe("txad rta sign sync", () => {
 		).toBe(0);
 		expect(io.stdout()).toContain("taskid t-1: no header pairs registered (the check is off)");
 		expect(io.stdout()).toContain("RTA_SIGN_HEADERS:\n{}\n");
+	});
+
+	it("prints a store command that reads the same API: a local sandbox goes to .dev.vars", async ({
+		expect,
+	}) => {
+		signs = [{ key: "X-Rta-Key", value: "k1" }];
+		const io = captureIo();
+		expect(
+			await main(["rta", "sign", "sync", "--dspid", "123", "--token", "tok", "--base-url", base], io),
+		).toBe(0);
+		expect(io.stdout()).toContain(
+			`this came from a local API (a sandbox): use it for local dev only, in apps/rta-responder/.dev.vars:\n  echo "RTA_SIGN_HEADERS='$(npx txad rta sign sync --dspid 123 --base-url ${base} --secret-only)'" >> apps/rta-responder/.dev.vars\n`,
+		);
+		expect(io.stdout()).not.toContain("wrangler secret put");
+	});
+
+	it.for([
+		[
+			"https://api.algo.com.cn",
+			false,
+			"npx txad rta sign sync --dspid 9 --secret-only | npx wrangler secret put RTA_SIGN_HEADERS --env production",
+		],
+		[
+			"https://rta-sandbox.example.com",
+			false,
+			"npx txad rta sign sync --dspid 9 --base-url https://rta-sandbox.example.com --secret-only | npx wrangler secret put RTA_SIGN_HEADERS --env production",
+		],
+		[
+			"https://api.algo.com.cn",
+			true,
+			"npx txad rta sign sync --dspid 9 --base-url https://api.algo.com.cn --secret-only | npx wrangler secret put RTA_SIGN_HEADERS --env production",
+		],
+	] as const)("hints for %s (from --base-url: %s)", ([url, fromFlag, command], { expect }) => {
+		expect(storeHint("9", url, fromFlag)).toEqual([
+			"store it (from apps/rta-responder; --env staging or production, docs/deploy.md):",
+			`  ${command}`,
+		]);
 	});
 
 	it("reports an API failure with its code (exit 1)", async ({ expect }) => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { createRtaAdminClient, fetchSignHeadersSecret, isRtaAdminError } from "@txad/rta-admin";
-import { type Command, optionalString, parseFlags } from "../args.ts";
+import { type Command, isLoopbackHost, optionalString, parseFlags } from "../args.ts";
 import { CliError, EXIT_OK } from "../errors.ts";
 
 /** RTA management API (API请求约定): the management API's origin. */
@@ -22,14 +22,46 @@ Usage: txad rta sign sync --dspid ID [--token T] [--base-url URL] [--secret-only
   --json           print {headers, secret, taskid}
 
 Calls sign/get, lower-cases and sorts the header names, and prints the JSON object the responder
-checks every request against. An empty set ({}) turns the check off. Then, from apps/rta-responder:
+checks every request against. An empty set ({}) turns the check off. Then, from apps/rta-responder
+(the same --base-url, if you gave one):
 
-  npx txad rta sign sync --dspid 123 --secret-only | npx wrangler secret put RTA_SIGN_HEADERS
+  npx txad rta sign sync --dspid 123 --secret-only | npx wrangler secret put RTA_SIGN_HEADERS --env production
 
 Tencent propagates sign/set changes over hours: when rotating, keep the old value in
 RTA_SIGN_HEADERS_PREVIOUS and set RTA_SIGN_HEADERS_GRACE_UNTIL (docs/rta/http-behaviour.md
 "Header signature").
 `;
+
+/**
+ * What to run next to store the secret. The printed command reads the same API as this run did
+ * (a sandbox stays a sandbox), and says where the secret goes: a loopback API is a local stand-in
+ * (apps/rta-admin-sandbox), whose headers belong in the local responder's `.dev.vars`, never in a
+ * deployed Worker.
+ * @param dspid - the account
+ * @param baseUrl - the API origin this run used
+ * @param fromFlag - whether it came from --base-url (else the default or TXAD_RTA_API_URL)
+ * @returns the lines to print
+ */
+export function storeHint(dspid: string, baseUrl: string, fromFlag: boolean): string[] {
+	const base = baseUrl === DEFAULT_RTA_API_URL && !fromFlag ? "" : ` --base-url ${baseUrl}`;
+	const command = `npx txad rta sign sync --dspid ${dspid}${base} --secret-only`;
+	let loopback = false;
+	try {
+		loopback = isLoopbackHost(new URL(baseUrl).hostname);
+	} catch {
+		// An unparsable URL never gets here: the client refused it already.
+	}
+	if (loopback) {
+		return [
+			"this came from a local API (a sandbox): use it for local dev only, in apps/rta-responder/.dev.vars:",
+			`  echo "RTA_SIGN_HEADERS='$(${command})'" >> apps/rta-responder/.dev.vars`,
+		];
+	}
+	return [
+		"store it (from apps/rta-responder; --env staging or production, docs/deploy.md):",
+		`  ${command} | npx wrangler secret put RTA_SIGN_HEADERS --env production`,
+	];
+}
 
 /** `txad rta sign sync`. */
 export const rtaSignSync: Command = {
@@ -68,6 +100,7 @@ export const rtaSignSync: Command = {
 			const code = e.code === "INVALID_ARGUMENT" && e.field === "baseUrl" ? "USAGE" : "NETWORK";
 			throw new CliError(code, `sign/get failed (${e.code}): ${e.message}`, { field, cause: e });
 		}
+		const hint = storeHint(dspid, baseUrl, optionalString(values, "base-url") !== undefined);
 		if (values["secret-only"] === true) {
 			io.out(`${result.secret}\n`);
 		} else if (values.json === true) {
@@ -81,8 +114,7 @@ export const rtaSignSync: Command = {
 					"RTA_SIGN_HEADERS:",
 					result.secret,
 					"",
-					"store it (from apps/rta-responder):",
-					`  npx txad rta sign sync --dspid ${dspid} --secret-only | npx wrangler secret put RTA_SIGN_HEADERS`,
+					...hint,
 					"",
 				].join("\n"),
 			);

@@ -15,6 +15,7 @@ import {
 	OperatingSystem,
 	type RtaRequest,
 	RtaRequest_Device_QaidInfoSchema,
+	RtaRequest_Device_WxOpenidSchema,
 	RtaRequest_DeviceSchema,
 	RtaRequest_ExperimentSchema,
 	RtaRequestSchema,
@@ -225,5 +226,23 @@ export function requestForDevice(ref: DeviceRef, id: string, isTest: boolean): R
 	const rnd = createRandom(0);
 	const device = deviceMessage(fromKnown(ref, rnd), rnd, false);
 	device.ip = "";
+	return create(RtaRequestSchema, { id, isTest, device });
+}
+
+/**
+ * Builds the request a readiness check sends for one openid (openid mode,
+ * docs/rta/admission.md 交互方式): the openid as it is, under the integration's WeChat appid in
+ * `Device.wx_openid` (docs/rta/wire-protocol.md Device #14), and no device id to cache by.
+ * @param openid - the sample openid
+ * @param appid - the WeChat appid of the admission form
+ * @param id - request id
+ * @param isTest - mark as a debug-tool call
+ * @returns the request
+ */
+export function requestForOpenid(openid: string, appid: string, id: string, isTest: boolean): RtaRequest {
+	const device = create(RtaRequest_DeviceSchema, {
+		wxOpenid: [create(RtaRequest_Device_WxOpenidSchema, { appid, openid })],
+		cachedDeviceidType: CacheDeviceIdType.NIL,
+	});
 	return create(RtaRequestSchema, { id, isTest, device });
 }
