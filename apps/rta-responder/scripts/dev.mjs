@@ -2,7 +2,8 @@
  * `npm run dev`: seeds the local KV with the demo strategy config (seed/config.json) and the demo
  * audience — built from seed/audience.csv and published as a snapshot with `txad audience build`
  * and `txad audience publish --local`, exactly as a real audience is — then runs `wrangler dev` on
- * 127.0.0.1:8787. Extra arguments go to wrangler (e.g. `-- --port 8790`).
+ * 127.0.0.1:8787 with `--log-level warn`. Extra arguments go to wrangler (e.g. `-- --port 8790`,
+ * `-- --log-level log`).
  * @module
  */
 import { spawn, spawnSync } from "node:child_process";
@@ -54,6 +55,10 @@ const extra = process.argv.slice(2);
 const defaults = [
 	...(extra.some((a) => a === "--ip" || a.startsWith("--ip=")) ? [] : ["--ip", "127.0.0.1"]),
 	...(extra.some((a) => a === "--port" || a.startsWith("--port=")) ? [] : ["--port", "8787"]),
+	// Warnings and errors only: wrangler's per-request "[wrangler:info] POST /rta 200" line and the
+	// decision log lines cost the dev stack more CPU than the Worker itself, enough to push the root
+	// README's load test over its 60 ms budget on 2 cores. `npm run dev -- --log-level log` shows them.
+	...(extra.some((a) => a === "--log-level" || a.startsWith("--log-level=")) ? [] : ["--log-level", "warn"]),
 ];
 const child = spawn(process.execPath, [wranglerBin, "dev", ...defaults, ...extra], {
 	cwd: app,
