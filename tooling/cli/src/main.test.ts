@@ -123,3 +123,20 @@ describe("main", () => {
 		});
 	});
 });
+
+describe("help texts", () => {
+	it("name the KV binding apps/rta-responder/wrangler.jsonc declares", async ({ expect }) => {
+		const config = await readFile(
+			new URL("../../../apps/rta-responder/wrangler.jsonc", import.meta.url),
+			"utf8",
+		);
+		const bindings = [...config.matchAll(/"binding":\s*"([A-Z_]+)"/g)].map((m) => m[1]);
+		expect(new Set(bindings)).toEqual(new Set(["RTA_KV"]));
+		for (const c of COMMANDS) {
+			// "--binding NAME" is the placeholder; any real binding named must be the responder's.
+			for (const m of c.help.matchAll(/(?:--binding |default )([A-Z][A-Z0-9_]+)/g))
+				if (m[1] !== "NAME") expect(m[1], c.name).toBe("RTA_KV");
+		}
+		expect(COMMANDS.find((c) => c.name === "audience publish")?.help).toContain("default RTA_KV");
+	});
+});

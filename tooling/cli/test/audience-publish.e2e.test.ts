@@ -58,6 +58,51 @@ async function build(out: string): Promise<string> {
 }
 
 describe("txad audience publish --local (real local KV)", () => {
+	it("publishes into a wrangler environment's namespace with --env, and reports as JSON", async ({
+		expect,
+	}) => {
+		const id = await build("env-v1");
+		const io = captureIo({ cwd: dir });
+		const args = [
+			"--local",
+			"--config",
+			CONFIG,
+			"--persist-to",
+			"state-env",
+			"--env",
+			"production",
+			"--quiet",
+		];
+		expect(await main(["audience", "publish", "env-v1", ...args, "--json"], io), io.stderr()).toBe(0);
+		const report = JSON.parse(io.stdout());
+		expect(report).toMatchObject({
+			snapshot_id: id,
+			result: "written",
+			previous: null,
+			deleted_snapshots: [],
+		});
+		expect(report.target).toContain("binding RTA_KV (env production)");
+		expect(report.shards_written).toBe(report.shard_count);
+		const persistTo = join(dir, "state-env");
+		const production = new WranglerKv({
+			mode: "local",
+			config: CONFIG,
+			environment: "production",
+			persistTo,
+			cwd: dir,
+			env: process.env,
+		});
+		const topLevel = new WranglerKv({ mode: "local", config: CONFIG, persistTo, cwd: dir, env: process.env });
+		expect(parseManifest((await production.getText([MANIFEST_KEY])).get(MANIFEST_KEY) ?? "").snapshotId).toBe(
+			id,
+		);
+		// The local-dev namespace (the top level's all-zero id) was not touched.
+		expect((await topLevel.getText([MANIFEST_KEY])).get(MANIFEST_KEY) ?? null).toBeNull();
+		const again = captureIo({ cwd: dir });
+		expect(await main(["audience", "publish", "env-v1", ...args, "--json"], again)).toBe(0);
+		expect(JSON.parse(again.stdout())).toMatchObject({ result: "current", previous: id });
+	});
+
 	it("publishes, folds deltas, switches, and cleans up after the grace period", { timeout: 300_000 }, async ({
 		expect,
 	}) => {

@@ -157,6 +157,28 @@ describe("txad audience build", () => {
 		expect(io.stdout()).toContain("(dry run, nothing written)");
 	});
 
+	it("prints the summary as JSON with --json", async ({ expect }) => {
+		await writeFile(join(dir, "j.txt"), "354649050046412\n0\nimei:861234567890123\n354649050046412\n");
+		const io = captureIo({ cwd: dir });
+		expect(await main(["audience", "build", "j.txt=new_user", "--out", "j", "--json", "--quiet"], io)).toBe(
+			0,
+		);
+		const r = JSON.parse(io.stdout());
+		expect(r).toMatchObject({
+			ids: 4,
+			kept: 3,
+			dropped: { non_device: 1 },
+			records: 2,
+			duplicates: 1,
+			out: join(dir, "j"),
+			dry_run: false,
+			segments: 1,
+		});
+		expect(r.drop_samples).toEqual(['j.txt:2: non_device: "0" is a placeholder id']);
+		expect(r.snapshot_id).toBe((await SnapshotDir.open(join(dir, "j"))).manifest.snapshotId);
+		expect(r.shard_count).toBe(2 ** r.shard_bits);
+	});
+
 	it("drops rows with bad segment cells, counting them", async ({ expect }) => {
 		await writeFile(
 			join(dir, "badseg.csv"),

@@ -12,6 +12,7 @@ import { CliError, EXIT_OK } from "../errors.ts";
 import {
 	AUDIENCE_INPUT_FLAGS,
 	AUDIENCE_INPUT_HELP,
+	audienceStatsJson,
 	formatAudienceStats,
 	parseInputs,
 	readAudienceInputs,
@@ -28,6 +29,7 @@ Usage: txad audience build FILE[=SEGMENTS]... --out DIR [--segments NAMES] [flag
   --target-shard-kib N    mean shard size to aim for (default ${DEFAULT_TARGET_SHARD_BYTES / 1024}); the shard count is
                           the smallest power of two that keeps shards at or below it
   --dry-run               build in memory and report, write nothing (no --out needed)
+  --json                  print the summary as JSON on stdout (progress stays on stderr)
 ${AUDIENCE_INPUT_HELP}
 
 An id listed more than once (in one file or several) gets the union of its segments; a segment
@@ -49,6 +51,7 @@ export const audienceBuild: Command = {
 				out: { type: "string" },
 				"target-shard-kib": { type: "string" },
 				"dry-run": { type: "boolean" },
+				json: { type: "boolean" },
 			},
 			true,
 		);
@@ -100,6 +103,33 @@ export const audienceBuild: Command = {
 		const seconds = (performance.now() - started) / 1000;
 		const s = manifest.stats;
 		const perRecord = built.records === 0 ? 0 : (s?.bytes ?? 0) / built.records;
+		const written = dir !== undefined && !dryRun;
+		if (values.json === true) {
+			io.out(
+				`${JSON.stringify(
+					{
+						...audienceStatsJson(stats),
+						snapshot_id: built.snapshotId,
+						out: written ? dir : null,
+						dry_run: dryRun,
+						records: built.records,
+						duplicates: built.duplicates,
+						shard_count: built.shardCount,
+						shard_bits: built.shardBits,
+						shard_bytes_p50: s?.shard_bytes_p50 ?? 0,
+						shard_bytes_max: s?.shard_bytes_max ?? 0,
+						bytes_per_record: perRecord,
+						segments: manifest.segments.length,
+						sets: manifest.sets.length,
+						seconds,
+						peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+					},
+					null,
+					2,
+				)}\n`,
+			);
+			return EXIT_OK;
+		}
 		io.out(formatAudienceStats(stats, "ids added to the snapshot"));
 		io.out(
 			[

@@ -20,7 +20,9 @@ Usage: txad audience publish DIR (--local | --remote) [flags]
   --local                  the local KV of wrangler dev (what npm start serves)
   --remote                 the Cloudflare namespace (needs wrangler login or CLOUDFLARE_API_TOKEN)
   --config PATH            the responder's wrangler config (default: wrangler.jsonc here)
-  --binding NAME           KV binding in that config (default RTA_KV)
+  --binding NAME           KV binding in that config (default RTA_KV, the responder's)
+  --env NAME               the config's environment (staging, production: docs/deploy.md), whose
+                           namespace the binding names
   --namespace-id ID        a namespace id instead of a binding
   --persist-to DIR         local state directory (wrangler's --persist-to; default .wrangler/state
                            next to the config)
@@ -32,6 +34,7 @@ Usage: txad audience publish DIR (--local | --remote) [flags]
   --force                  write even if this snapshot is already the current one
   --dry-run                verify and report what would happen, write nothing
   --quiet                  no progress
+  --json                   print the result as JSON on stdout (progress stays on stderr)
 
 Order: every shard is checked against the manifest's checksums, written under
 audience:shard:<snapshot id>:<index>, then expired snapshots and folded deltas are deleted, and
@@ -61,6 +64,8 @@ export const audiencePublish: Command = {
 				force: { type: "boolean" },
 				"dry-run": { type: "boolean" },
 				quiet: { type: "boolean" },
+				env: { type: "string" },
+				json: { type: "boolean" },
 			},
 			true,
 		);
@@ -103,6 +108,7 @@ export const audiencePublish: Command = {
 			config,
 			binding,
 			namespaceId,
+			environment: optionalString(values, "env"),
 			persistTo: persist === undefined ? undefined : resolve(io.cwd, persist),
 			cwd: io.cwd,
 			env: io.env,
@@ -132,6 +138,38 @@ export const audiencePublish: Command = {
 		progress.done("done");
 		const m = report.manifest;
 		const when = (ms: number) => (ms === 0 ? "never" : new Date(ms).toISOString());
+		if (values.json === true) {
+			io.out(
+				`${JSON.stringify(
+					{
+						snapshot_id: report.snapshotId,
+						records: m.records,
+						shard_count: m.shard_count,
+						checksum: m.checksum,
+						target: kv.description,
+						previous: report.previous ?? null,
+						result: report.skipped ?? "written",
+						deltas_folded: report.deltasFolded,
+						ops_folded: report.opsFolded,
+						folded_until: report.foldedUntil === 0 ? null : new Date(report.foldedUntil).toISOString(),
+						deltas_active: report.deltasActive,
+						shards_written: report.shardsWritten,
+						bytes_written: report.bytesWritten,
+						deleted_snapshots: report.deletedSnapshots,
+						deleted_deltas: report.deletedDeltas,
+						kept: report.kept.map((h) => ({
+							snapshot_id: h.snapshot_id,
+							until: new Date(Date.parse(h.replaced_at) + graceHours * 3_600_000).toISOString(),
+						})),
+						warnings: report.warnings,
+						seconds: (performance.now() - started) / 1000,
+					},
+					null,
+					2,
+				)}\n`,
+			);
+			return EXIT_OK;
+		}
 		const lines = [
 			`snapshot      ${report.snapshotId}: ${m.records} records in ${m.shard_count} shards (checksum ${m.checksum} verified)`,
 			`target        ${kv.description}`,

@@ -100,6 +100,34 @@ describe("txad audience upload (against a scripted admin API)", () => {
 		expect(io.stdout()).toContain("batches       3 (2500 lines, 2 retries)");
 	});
 
+	it("prints the summary as JSON with --json", async ({ expect }) => {
+		received.length = 0;
+		const io = captureIo({ cwd: dir, env: { TXAD_ADMIN_TOKEN: "t0k" } });
+		const args = [
+			"audience",
+			"upload",
+			"small.txt",
+			"--url",
+			base,
+			"--segments",
+			"new_user",
+			"--json",
+			"--quiet",
+		];
+		expect(await main(args, io)).toBe(0);
+		expect(JSON.parse(io.stdout())).toMatchObject({
+			ids: 2500,
+			kept: 2500,
+			dropped: {},
+			endpoint: `${base}/admin/audience?mode=replace`,
+			mode: "replace",
+			lines: 2500,
+			rejected: 0,
+			rejections: [],
+		});
+		expect(received).toHaveLength(2500);
+	});
+
 	it("stops on a refused token, naming --token (exit 1)", async ({ expect }) => {
 		const io = captureIo({ cwd: dir });
 		expect(
@@ -121,6 +149,24 @@ describe("txad audience upload (against a scripted admin API)", () => {
 		).toBe(1);
 		expect(io.stdout()).toContain("rejected      1 by the API");
 		expect(io.stdout()).toContain("batch 1 line 1: segments: nope");
+		const json = captureIo({ cwd: dir });
+		const args = [
+			"audience",
+			"upload",
+			"small.txt",
+			"--url",
+			base,
+			"--token",
+			"t0k",
+			"--segments",
+			"reject_me",
+		];
+		expect(await main([...args, "--json", "--quiet"], json)).toBe(1);
+		expect(JSON.parse(json.stdout())).toMatchObject({
+			batches: 1,
+			rejected: 1,
+			rejections: ["batch 1 line 1: segments: nope"],
+		});
 	});
 
 	it("refuses a batch size over the responder's per-request limit", async ({ expect }) => {

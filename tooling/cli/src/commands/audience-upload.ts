@@ -11,6 +11,7 @@ import { CliError, EXIT_FAIL, EXIT_OK } from "../errors.ts";
 import {
 	AUDIENCE_INPUT_FLAGS,
 	AUDIENCE_INPUT_HELP,
+	audienceStatsJson,
 	formatAudienceStats,
 	parseInputs,
 	readAudienceInputs,
@@ -29,6 +30,7 @@ Usage: txad audience upload FILE[=SEGMENTS]... --url BASE --token T [--segments 
   --batch-size N     lines per request (default and max ${MAX_UPLOAD_LINES}: one request is one delta)
   --retries N        retries per batch on network errors, 429 and 5xx (default 5; exponential
                      backoff from 250 ms, honouring Retry-After)
+  --json             print the summary as JSON on stdout
 ${AUDIENCE_INPUT_HELP}
 
 An id given twice is sent once (the first time). Each batch is one delta the responder applies
@@ -124,6 +126,7 @@ export const audienceUpload: Command = {
 				"batch-size": { type: "string" },
 				retries: { type: "string" },
 				mode: { type: "string" },
+				json: { type: "boolean" },
 			},
 			true,
 		);
@@ -191,6 +194,25 @@ export const audienceUpload: Command = {
 		await flush();
 		stats.kept -= duplicates;
 		stats.dropped.duplicate += duplicates;
+		if (values.json === true) {
+			io.out(
+				`${JSON.stringify(
+					{
+						...audienceStatsJson(stats),
+						endpoint: endpoint.href,
+						mode,
+						batches,
+						lines: uploaded,
+						retries: retried,
+						rejected,
+						rejections,
+					},
+					null,
+					2,
+				)}\n`,
+			);
+			return rejected > 0 ? EXIT_FAIL : EXIT_OK;
+		}
 		io.out(formatAudienceStats(stats, `unique, uploaded to ${endpoint.href}`));
 		io.out(`batches       ${batches} (${uploaded} lines, ${retried} retries)\n`);
 		if (rejected > 0) {

@@ -356,3 +356,19 @@ export function formatAudienceStats(stats: AudienceStats, what: string): string 
 		"",
 	].join("\n");
 }
+
+/**
+ * The same counts as {@link formatAudienceStats}, for `--json`.
+ * @param stats - what was read
+ * @returns `{ ids, kept, dropped: { reason: n } (non-zero only), drop_samples }`
+ */
+export function audienceStatsJson(stats: AudienceStats): {
+	ids: number;
+	kept: number;
+	dropped: Partial<Record<DropReason, number>>;
+	drop_samples: string[];
+} {
+	const dropped: Partial<Record<DropReason, number>> = {};
+	for (const r of DROP_REASONS) if (stats.dropped[r] > 0) dropped[r] = stats.dropped[r];
+	return { ids: stats.ids, kept: stats.kept, dropped, drop_samples: stats.samples };
+}

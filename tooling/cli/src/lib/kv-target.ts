@@ -40,6 +40,8 @@ export interface WranglerKvOptions {
 	binding?: string | undefined;
 	/** … or a namespace id. */
 	namespaceId?: string | undefined;
+	/** The config's environment (`--env`), whose kv_namespaces the binding is looked up in. */
+	environment?: string | undefined;
 	/** Local state directory (wrangler's --persist-to). */
 	persistTo?: string | undefined;
 	/** Working directory wrangler runs in. */
@@ -68,7 +70,7 @@ export class WranglerKv implements KvTarget {
 		);
 		const ns =
 			options.namespaceId === undefined
-				? `binding ${options.binding ?? "RTA_KV"}`
+				? `binding ${options.binding ?? "RTA_KV"}${options.environment === undefined ? "" : ` (env ${options.environment})`}`
 				: `namespace ${options.namespaceId}`;
 		this.description =
 			options.mode === "local"
@@ -146,6 +148,7 @@ export class WranglerKv implements KvTarget {
 			o.mode === "local" ? "--local" : "--remote",
 			...(o.mode === "local" && o.persistTo !== undefined ? ["--persist-to", o.persistTo] : []),
 			...(o.config === undefined ? [] : ["--config", o.config]),
+			...(o.environment === undefined ? [] : ["--env", o.environment]),
 		];
 		const full = ["kv", ...args, ...target];
 		return new Promise((resolvePromise, reject) => {

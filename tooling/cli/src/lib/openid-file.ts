@@ -3,16 +3,14 @@
  * 设备号 or openid; step 6 asks for 设备号/openid samples): one openid per line, optionally written
  * `openid,<id>` / `openid:<id>`, an optional `openid` header line, `#` comments. Openids are sent
  * as they are (never hashed) in `Device.wx_openid` with the integration's WeChat appid
- * (docs/rta/wire-protocol.md Device #14).
+ * (docs/rta/wire-protocol.md Device #14). Length and placeholder rules are @txad/audience's, the
+ * ones `/rta`, the admin API and `audience build` use.
  * @module
  */
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
-import { isNonDeviceRawId } from "@txad/muid";
+import { isPlaceholderOpenid, MAX_OPENID_LENGTH } from "@txad/audience";
 import { CliError } from "../errors.ts";
-
-/** Longest openid the responder stores (apps/rta-responder audience lines: 1–128 characters). */
-export const MAX_OPENID_LENGTH = 128;
 /** The WeChat appid of the admission form (docs/rta/admission.md appid): `wx` + 16 hex. */
 export const WECHAT_APPID = /^wx[0-9a-f]{16}$/;
 
@@ -29,7 +27,7 @@ export function checkOpenid(value: string): string | undefined {
 	if (value === "") return "empty openid";
 	if (value.length > MAX_OPENID_LENGTH) return `openid longer than ${MAX_OPENID_LENGTH} characters`;
 	if (/[\s,;"]/.test(value)) return `"${value}" holds a space, comma, semicolon or quote: not an openid`;
-	if (isNonDeviceRawId(value)) return `"${value}" is a placeholder (null/unknown/zeros), not an openid`;
+	if (isPlaceholderOpenid(value)) return `"${value}" is a placeholder (null/unknown/zeros), not an openid`;
 	return undefined;
 }
 
