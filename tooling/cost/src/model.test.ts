@@ -96,6 +96,15 @@ describe("npm run cost", () => {
 		expect(json.rows[0]).toMatchObject({ qps: 100_000, layout: "per-device KV", requests: 259_200_000_000 });
 	});
 
+	it("prints the table docs/deploy.md shows", async ({ expect }) => {
+		const { stdout } = await run(process.execPath, [TSX, MAIN]);
+		const table = stdout.split("\n\n")[0] as string;
+		const doc = readFileSync(new URL("../../../docs/deploy.md", import.meta.url), "utf8");
+		const shown = /```\n\$ npm run cost\n([\s\S]*?)\n```/.exec(doc)?.[1];
+		// Regenerate the block with `npm run cost` when prices or the audience benchmark change.
+		expect(shown).toBe(table);
+	});
+
 	it.for([["--qps", "0"], ["--qps", "1.5"], ["--cpu-ms", "-1"], ["--nope"]])(
 		"refuses %j (exit 2)",
 		async (args, { expect }) => {
