@@ -1,5 +1,14 @@
 import { describe, it } from "vitest";
-import { readBool, readInt, readJsonObject, readOneOf, readSecret, readText, readUrl } from "./env-vars.ts";
+import {
+	readBool,
+	readInt,
+	readJsonObject,
+	readOneOf,
+	readRate,
+	readSecret,
+	readText,
+	readUrl,
+} from "./env-vars.ts";
 import { isSettingsError, type SettingsError } from "./settings-error.ts";
 
 /** The SettingsError `read` throws. */
@@ -71,6 +80,30 @@ describe("readInt", () => {
 	it("uses the default when absent", ({ expect }) => {
 		expect(readInt({}, "N", { fallback: 7, min: 1, max: 9 })).toBe(7);
 	});
+});
+
+describe("readRate", () => {
+	it.for([
+		["", 0.25],
+		["0", 0],
+		["1", 1],
+		[" 0.5 ", 0.5],
+		[".01", 0.01],
+		["1.0", 1],
+	] as const)("reads %j as %d", ([text, n], { expect }) => {
+		expect(readRate({ R: text }, "R", 0.25)).toBe(n);
+	});
+
+	it.for(["1.01", "-0.1", "2", "1e-3", "50%", "x", "0x1", ". ", "Infinity"])(
+		"refuses %j, naming the range",
+		(text, { expect }) => {
+			expect(refusal(() => readRate({ R: text }, "R", 0))).toMatchObject({
+				code: "INVALID_VALUE",
+				field: "R",
+				message: "R must be a decimal number from 0 to 1",
+			});
+		},
+	);
 });
 
 describe("readBool", () => {

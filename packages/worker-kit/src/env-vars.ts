@@ -71,6 +71,26 @@ export function readInt<K extends string>(env: EnvVars<NoInfer<K>>, name: K, ran
 }
 
 /**
+ * A share from 0 to 1 (a sampling rate), in plain decimal notation: `0`, `0.25`, `1`, `.5`.
+ * Exponents, percentages and anything outside the range are refused rather than guessed at.
+ * @param env - the raw values
+ * @param name - the variable
+ * @param fallback - used when the variable is empty
+ * @returns the share
+ * @throws SettingsError `INVALID_VALUE`
+ * @example readRate(env, "LOG_SAMPLE_RATE", 0)
+ */
+export function readRate<K extends string>(env: EnvVars<NoInfer<K>>, name: K, fallback: number): number {
+	const text = readText(env, name);
+	if (text === "") return fallback;
+	const n = Number(text);
+	if (!/^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/.test(text) || !(n >= 0 && n <= 1)) {
+		throw new SettingsError(name, "must be a decimal number from 0 to 1");
+	}
+	return n;
+}
+
+/**
  * `true` or `false`, in any case.
  * @param env - the raw values
  * @param name - the variable

@@ -21,6 +21,7 @@ export {
 	readInt,
 	readJsonObject,
 	readOneOf,
+	readRate,
 	readSecret,
 	readText,
 	readUrl,
