@@ -1,5 +1,5 @@
 import { describe, it } from "vitest";
-import { type BodySource, readBodyLimited, readJsonWithin, readTextWithin } from "./body.ts";
+import { type BodySource, readBodyLimited, readBytesWithin, readJsonWithin, readTextWithin } from "./body.ts";
 
 /** A stream of the given chunks; `stall` leaves it open after them, like a peer that went silent. */
 function streamOf(chunks: Uint8Array[], stall = false): ReadableStream<Uint8Array> {
@@ -73,6 +73,23 @@ describe("readBodyLimited", () => {
 		const controller = new AbortController();
 		controller.abort(new Error("too late"));
 		await expect(readBodyLimited(streamOf([], true), 100, controller.signal)).rejects.toThrow("too late");
+	});
+});
+
+describe("readBytesWithin", () => {
+	it("reads the bytes as they are, up to the limit", async ({ expect }) => {
+		const bytes = new Uint8Array([0xef, 0xbb, 0xbf, 0xff, 0x00]);
+		expect(await readBytesWithin(counted([bytes.slice(0, 2), bytes.slice(2)]), 5)).toEqual({
+			kind: "ok",
+			bytes,
+		});
+		expect(await readBytesWithin(counted([bytes]), 4)).toEqual({ kind: "too_large", limit: 4 });
+	});
+
+	it("refuses a declared content-length over the limit without reading", async ({ expect }) => {
+		const source = counted([utf8("x")], { "content-length": "65537" });
+		expect(await readBytesWithin(source, 65_536)).toEqual({ kind: "too_large", limit: 65_536 });
+		expect(source.pulls()).toBe(0);
 	});
 });
 

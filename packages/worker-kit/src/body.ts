@@ -80,6 +80,28 @@ export async function readBodyLimited(
 }
 
 /**
+ * Reads a body as bytes of at most `maxBytes` (a protobuf body, a file). A declared
+ * `content-length` over the limit is refused before reading; the bytes read are counted either
+ * way, so a body without one, or with a wrong one, is cut off at the limit.
+ * @param source - the request (or response)
+ * @param maxBytes - largest accepted size in bytes
+ * @param signal - aborts the read, rejecting with the signal's reason
+ * @returns the bytes, or `too_large`
+ * @example
+ * const read = await readBytesWithin(request, 64 * 1024);
+ * if (read.kind === "too_large") return new Response(null, { status: 413 });
+ */
+export async function readBytesWithin(
+	source: BodySource,
+	maxBytes: number,
+	signal?: AbortSignal,
+): Promise<BodyRead> {
+	const declared = Number(source.headers.get("content-length") ?? "0");
+	if (declared > maxBytes) return { kind: "too_large", limit: maxBytes };
+	return readBodyLimited(source.body, maxBytes, signal);
+}
+
+/**
  * Reads a body as UTF-8 text of at most `maxBytes` bytes. A declared `content-length` over the
  * limit is refused before reading; the bytes read are counted either way, so a body without one,
  * or with a wrong one, is cut off at the limit. A byte-order mark is dropped; any other invalid
@@ -97,9 +119,7 @@ export async function readTextWithin(
 	maxBytes: number,
 	signal?: AbortSignal,
 ): Promise<TextRead> {
-	const declared = Number(source.headers.get("content-length") ?? "0");
-	if (declared > maxBytes) return { kind: "too_large", limit: maxBytes };
-	const read = await readBodyLimited(source.body, maxBytes, signal);
+	const read = await readBytesWithin(source, maxBytes, signal);
 	if (read.kind === "too_large") return read;
 	try {
 		return {

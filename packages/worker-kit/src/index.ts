@@ -9,6 +9,7 @@ export {
 	type BodySource,
 	type JsonRead,
 	readBodyLimited,
+	readBytesWithin,
 	readJsonWithin,
 	readTextWithin,
 	type TextRead,
