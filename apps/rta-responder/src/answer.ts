@@ -7,8 +7,10 @@
  * background for the next request.
  * @module
  */
+
 import { isFieldSet } from "@bufbuild/protobuf";
 import { RtaDeviceSchema, type RtaRequest } from "@txad/proto";
+import { describeError, log } from "@txad/worker-kit";
 import type { AudienceReader, Background } from "./audience/reader.ts";
 import type { CompiledConfig } from "./config/compile.ts";
 import { type CandidateId, cachedIdType, collectIds } from "./decide/ids.ts";
@@ -99,19 +101,11 @@ async function withDeadline(ctx: AnswerContext, work: Promise<Outcome>): Promise
 		metrics.deadlineFallbacks++;
 		// Let the loads finish so the next request for these shards is a memory hit.
 		ctx.background(work.catch(noop));
-		console.warn(
-			JSON.stringify({ event: "rta_deadline", id: ctx.requestId, deadline_ms: ctx.settings.deadlineMs }),
-		);
+		log("warn", "rta_deadline", { id: ctx.requestId, deadline_ms: ctx.settings.deadlineMs });
 		return fallback();
 	} catch (e) {
 		metrics.storageErrors++;
-		console.error(
-			JSON.stringify({
-				event: "rta_storage_error",
-				id: ctx.requestId,
-				error: e instanceof Error ? e.message : String(e),
-			}),
-		);
+		log("error", "rta_storage_error", { id: ctx.requestId, error: describeError(e) });
 		return fallback();
 	} finally {
 		if (timer !== undefined) clearTimeout(timer);

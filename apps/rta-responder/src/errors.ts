@@ -4,7 +4,13 @@
  * it answers refusal codes (codes.ts) instead, except for the transport-level 401/413.
  * @module
  */
-import { isJsonHttpErrorNamed, JsonHttpError, renderThrown } from "@txad/http-error";
+import {
+	isJsonHttpErrorNamed,
+	JsonHttpError,
+	type JsonRead,
+	renderThrown,
+	type TextRead,
+} from "@txad/worker-kit";
 
 /** Every reason the responder rejects an HTTP request. */
 export type ResponderErrorCode =
@@ -62,4 +68,20 @@ export function invalidField(field: string, message: string): ResponderError {
  */
 export function toErrorResponse(e: unknown): Response {
 	return renderThrown(e, isResponderError, () => new ResponderError(500, "INTERNAL", "internal error"));
+}
+
+/**
+ * The error for an admin body the kit's reader refused (`readJsonWithin` / `readTextWithin`).
+ * @param read - the reader's result, anything but `ok`
+ * @returns 413 `BODY_TOO_LARGE`, or 400 `INVALID_JSON` for text that is not UTF-8 or not JSON
+ */
+export function bodyRefusal(read: Exclude<JsonRead | TextRead, { kind: "ok" }>): ResponderError {
+	switch (read.kind) {
+		case "too_large":
+			return new ResponderError(413, "BODY_TOO_LARGE", `body exceeds ${read.limit} bytes`);
+		case "not_utf8":
+			return new ResponderError(400, "INVALID_JSON", "body is not UTF-8 text", { field: "body" });
+		case "invalid_json":
+			return new ResponderError(400, "INVALID_JSON", `body is not JSON: ${read.reason}`);
+	}
 }

@@ -4,7 +4,10 @@
  * admin API to manage both.
  * @module
  */
+
 import { env } from "cloudflare:workers";
+import { describeError, log } from "@txad/worker-kit";
+import { noteRequest } from "./metrics.ts";
 import { router } from "./router.ts";
 import { getSettings } from "./settings.ts";
 
@@ -13,11 +16,12 @@ import { getSettings } from "./settings.ts";
 try {
 	getSettings(env);
 } catch (e) {
-	console.error(
-		JSON.stringify({ event: "settings_invalid", error: e instanceof Error ? e.message : String(e) }),
-	);
+	log("error", "settings_invalid", { error: describeError(e) });
 }
 
 export default {
-	fetch: router.fetch,
+	fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+		noteRequest(Date.now());
+		return router.fetch(request, env, ctx);
+	},
 } satisfies ExportedHandler<Env>;

@@ -8,7 +8,11 @@ import { codeName } from "./codes.ts";
 
 /** Counters since the isolate started. */
 export const metrics = {
-	startedAt: new Date().toISOString(),
+	/**
+	 * When the isolate served its first request. Not taken at start-up: workerd's clock reads
+	 * 1970-01-01 outside a request (it is set only while one runs), see {@link noteRequest}.
+	 */
+	startedAt: null as string | null,
 	requests: 0,
 	pings: 0,
 	/** `is_test` requests (Tencent's debug tool): decided normally, counted apart. */
@@ -31,4 +35,12 @@ export const metrics = {
 export function countCode(code: number): void {
 	const name = codeName(code);
 	metrics.byCode[name] = (metrics.byCode[name] ?? 0) + 1;
+}
+
+/**
+ * Marks the isolate's first request: the earliest moment the clock is real.
+ * @param nowMs - epoch ms of the request
+ */
+export function noteRequest(nowMs: number): void {
+	if (metrics.startedAt === null) metrics.startedAt = new Date(nowMs).toISOString();
 }

@@ -69,7 +69,7 @@ describe("KV_CACHE_TTL_SECONDS", () => {
 		(value, { expect }) => {
 			expect(settingsError({ KV_CACHE_TTL_SECONDS: value })).toEqual({
 				field: "KV_CACHE_TTL_SECONDS",
-				message: `KV_CACHE_TTL_SECONDS must be an integer from 30 to 31536000, got "${value}"`,
+				message: "KV_CACHE_TTL_SECONDS must be an integer from 30 to 31536000",
 			});
 		},
 	);
@@ -88,7 +88,7 @@ describe("other variables", () => {
 	] as const)("%s=%j is an error", ([key, value, message], { expect }) => {
 		expect(settingsError({ [key]: value })).toEqual({
 			field: key,
-			message: `${key} ${message}, got "${value}"`,
+			message: `${key} ${message}`,
 		});
 	});
 

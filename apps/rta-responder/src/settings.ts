@@ -3,6 +3,20 @@
  * changes), so no request parses JSON or numbers from env.
  * @module
  */
+
+import {
+	convertSettingsError,
+	type EnvVars,
+	log,
+	memoizeSettings,
+	readInt,
+	readJsonObject,
+	readOneOf,
+	readRate,
+	readText,
+	registerSecret,
+	SettingsError,
+} from "@txad/worker-kit";
 import type { InteractionMode } from "./decide/ids.ts";
 import type { Fallback } from "./decide/outcome.ts";
 import { ResponderError } from "./errors.ts";
@@ -65,9 +79,11 @@ const KEYS = [
 	"ADMIN_TOKEN",
 ] as const;
 
-type Raw = Partial<Record<(typeof KEYS)[number], string | undefined>>;
+/** A variable or secret the settings read. */
+export type SettingsKey = (typeof KEYS)[number];
+type Raw = EnvVars<SettingsKey>;
 
-let memo: { raw: unknown[]; settings: Settings } | undefined;
+const memoized = memoizeSettings(KEYS, parseSettings);
 let warnedOpen = false;
 
 /**
@@ -77,27 +93,12 @@ let warnedOpen = false;
  * @throws ResponderError `NOT_CONFIGURED` naming the first malformed variable
  */
 export function getSettings(env: Env): Settings {
-	const raw = env as unknown as Raw;
-	if (memo !== undefined) {
-		let same = true;
-		for (let i = 0; i < KEYS.length; i++) {
-			if (memo.raw[i] !== raw[KEYS[i] as (typeof KEYS)[number]]) {
-				same = false;
-				break;
-			}
-		}
-		if (same) return memo.settings;
-	}
-	const settings = parseSettings(raw);
-	memo = { raw: KEYS.map((k) => raw[k]), settings };
+	const settings = memoized(env as unknown as Raw);
 	if (settings.sign.current === null && !warnedOpen) {
 		warnedOpen = true;
-		console.warn(
-			JSON.stringify({
-				event: "rta_sign_headers_unset",
-				message: "RTA_SIGN_HEADERS is not set: /rta accepts requests from anyone (fine for local dev only)",
-			}),
-		);
+		log("warn", "rta_sign_headers_unset", {
+			message: "RTA_SIGN_HEADERS is not set: /rta accepts requests from anyone (fine for local dev only)",
+		});
 	}
 	return settings;
 }
@@ -106,98 +107,101 @@ export function getSettings(env: Env): Settings {
  * Parses settings from raw env strings.
  * @param raw - env values
  * @returns settings
- * @throws ResponderError `NOT_CONFIGURED`
+ * @throws ResponderError `NOT_CONFIGURED` (500) naming the variable in `field`
  */
 export function parseSettings(raw: Raw): Settings {
-	const platformCacheTime = int(
-		raw,
-		"PLATFORM_CACHE_TIME_SECONDS",
-		3600,
-		PLATFORM_CACHE_TIME_MIN,
-		PLATFORM_CACHE_TIME_MAX,
+	return convertSettingsError(
+		() => readSettings(raw),
+		(e) => new ResponderError(500, "NOT_CONFIGURED", e.message, { field: e.field }),
 	);
-	const fallbackRaw = (raw.FALLBACK ?? "").trim();
+}
+
+function readSettings(raw: Raw): Settings {
+	const platformCacheTime = readInt(raw, "PLATFORM_CACHE_TIME_SECONDS", {
+		fallback: 3600,
+		min: PLATFORM_CACHE_TIME_MIN,
+		max: PLATFORM_CACHE_TIME_MAX,
+	});
+	const fallbackRaw = readText(raw, "FALLBACK");
 	const fallback: Fallback =
 		fallbackRaw === "" || fallbackRaw === "refuse"
 			? { kind: "refuse" }
 			: { kind: "strategy", id: fallbackRaw };
-	const modeRaw = (raw.INTERACTION_MODE ?? "").trim() || "device_id";
+	const modeKind = readOneOf(raw, "INTERACTION_MODE", ["device_id", "openid"], "device_id");
 	let mode: InteractionMode;
-	if (modeRaw === "device_id") mode = { kind: "device_id" };
-	else if (modeRaw === "openid") {
-		const appid = (raw.OPENID_APPID ?? "").trim();
+	if (modeKind === "device_id") mode = { kind: "device_id" };
+	else {
+		const appid = readText(raw, "OPENID_APPID");
 		if (appid === "")
-			throw notConfigured("OPENID_APPID", "openid mode needs OPENID_APPID (docs/rta/admission.md: appid)");
+			throw new SettingsError(
+				"OPENID_APPID",
+				"is not set: openid mode needs it (docs/rta/admission.md: appid)",
+				{
+					code: "NOT_SET",
+				},
+			);
 		mode = { kind: "openid", appid };
-	} else throw notConfigured("INTERACTION_MODE", `must be "device_id" or "openid", got "${modeRaw}"`);
+	}
 
-	const current = headerSet(raw.RTA_SIGN_HEADERS, "RTA_SIGN_HEADERS");
-	const previous = headerSet(raw.RTA_SIGN_HEADERS_PREVIOUS, "RTA_SIGN_HEADERS_PREVIOUS");
-	const graceRaw = (raw.RTA_SIGN_HEADERS_GRACE_UNTIL ?? "").trim();
+	const current = headerSet(raw, "RTA_SIGN_HEADERS");
+	const previous = headerSet(raw, "RTA_SIGN_HEADERS_PREVIOUS");
+	const graceRaw = readText(raw, "RTA_SIGN_HEADERS_GRACE_UNTIL");
 	let graceUntilMs = 0;
 	if (graceRaw !== "") {
 		graceUntilMs = /^\d+$/.test(graceRaw) ? Number(graceRaw) * 1000 : Date.parse(graceRaw);
 		if (!Number.isFinite(graceUntilMs))
-			throw notConfigured("RTA_SIGN_HEADERS_GRACE_UNTIL", "must be an ISO 8601 instant or epoch seconds");
+			throw new SettingsError("RTA_SIGN_HEADERS_GRACE_UNTIL", "must be an ISO 8601 instant or epoch seconds");
 	}
-	const rate = Number((raw.LOG_SAMPLE_RATE ?? "").trim() || "0");
-	if (!(rate >= 0 && rate <= 1)) throw notConfigured("LOG_SAMPLE_RATE", "must be a number from 0 to 1");
-	const adminToken = (raw.ADMIN_TOKEN ?? "").trim();
+	const adminToken = readText(raw, "ADMIN_TOKEN");
+	if (adminToken !== "") registerSecret(adminToken);
 
 	return {
 		platformCacheTime,
-		deadlineMs: int(raw, "DEADLINE_MS", 30, 0, 10_000),
+		deadlineMs: readInt(raw, "DEADLINE_MS", { fallback: 30, min: 0, max: 10_000 }),
 		fallback,
 		mode,
 		sign: { current, previous, graceUntilMs },
 		// An isolate has 128 MB in all (docs/cloudflare/platform-facts.md "Cache API and isolate
 		// memory"): at most 100 MiB of it for shards, 0 = none (every lookup goes to the Cache API).
-		audienceMemoryBytes: int(raw, "AUDIENCE_MEMORY_MIB", 48, 0, 100) * 1024 * 1024,
+		audienceMemoryBytes:
+			readInt(raw, "AUDIENCE_MEMORY_MIB", { fallback: 48, min: 0, max: 100 }) * 1024 * 1024,
 		// Shards are immutable (one key per snapshot and shard): they may be cached long.
-		audienceShardTtl: int(raw, "AUDIENCE_SHARD_TTL_SECONDS", 86_400, KV_MIN_CACHE_TTL, KV_MAX_CACHE_TTL),
-		audienceDeltaMaxOps: int(raw, "AUDIENCE_DELTA_MAX_OPS", 50_000, 0, 1_000_000),
+		audienceShardTtl: readInt(raw, "AUDIENCE_SHARD_TTL_SECONDS", {
+			fallback: 86_400,
+			min: KV_MIN_CACHE_TTL,
+			max: KV_MAX_CACHE_TTL,
+		}),
+		audienceDeltaMaxOps: readInt(raw, "AUDIENCE_DELTA_MAX_OPS", { fallback: 50_000, min: 0, max: 1_000_000 }),
 		// Out of range is an error, never silently raised to KV's minimum: the operator must learn
 		// that the value they set is not the one in use.
-		kvCacheTtl: int(raw, "KV_CACHE_TTL_SECONDS", 60, KV_MIN_CACHE_TTL, KV_MAX_CACHE_TTL),
-		configRefreshMs: int(raw, "CONFIG_REFRESH_SECONDS", 10, 0, 86_400) * 1000,
-		logSampleRate: rate,
+		kvCacheTtl: readInt(raw, "KV_CACHE_TTL_SECONDS", {
+			fallback: 60,
+			min: KV_MIN_CACHE_TTL,
+			max: KV_MAX_CACHE_TTL,
+		}),
+		configRefreshMs: readInt(raw, "CONFIG_REFRESH_SECONDS", { fallback: 10, min: 0, max: 86_400 }) * 1000,
+		logSampleRate: readRate(raw, "LOG_SAMPLE_RATE", 0),
 		adminToken: adminToken === "" ? undefined : adminToken,
 	};
 }
 
-function int(raw: Raw, key: (typeof KEYS)[number], fallback: number, min: number, max: number): number {
-	const text = (raw[key] ?? "").trim();
-	if (text === "") return fallback;
-	const n = Number(text);
-	if (!Number.isInteger(n) || n < min || n > max)
-		throw notConfigured(key, `must be an integer from ${min} to ${max}, got "${text}"`);
-	return n;
-}
-
 // docs/rta/http-behaviour.md "Header signature": the registered set is static header key/value
-// pairs; an empty set disables the check.
-function headerSet(text: string | undefined, key: (typeof KEYS)[number]): HeaderPair[] | null {
-	const t = (text ?? "").trim();
-	if (t === "") return null;
-	let data: unknown;
-	try {
-		data = JSON.parse(t);
-	} catch {
-		throw notConfigured(key, 'must be a JSON object of header name to value, e.g. {"X-Rta-Token":"…"}');
-	}
-	if (typeof data !== "object" || data === null || Array.isArray(data))
-		throw notConfigured(key, "must be a JSON object of header name to value");
+// pairs; an empty set disables the check. The values are secrets: registered with the logger so
+// they never appear in a log line, and never echoed in an error.
+function headerSet(raw: Raw, key: "RTA_SIGN_HEADERS" | "RTA_SIGN_HEADERS_PREVIOUS"): HeaderPair[] | null {
+	const data = readJsonObject(raw, key, {
+		fallback: {},
+		secret: true,
+		expected: 'a JSON object of header name to value, e.g. {"X-Rta-Token":"…"}',
+	});
 	const pairs: HeaderPair[] = [];
 	for (const [name, value] of Object.entries(data)) {
 		if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name))
-			throw notConfigured(key, `"${name}" is not a header name`);
+			throw new SettingsError(key, `has "${name}", which is not a header name`);
 		if (typeof value !== "string" || value === "")
-			throw notConfigured(key, `value of "${name}" must be a non-empty string`);
+			throw new SettingsError(key, `needs a non-empty string value for "${name}"`);
+		registerSecret(value);
 		pairs.push([name.toLowerCase(), value]);
 	}
 	return pairs.length === 0 ? null : pairs;
-}
-
-function notConfigured(field: string, message: string): ResponderError {
-	return new ResponderError(500, "NOT_CONFIGURED", `${field} ${message}`, { field });
 }

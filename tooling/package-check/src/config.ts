@@ -11,8 +11,6 @@
  * that is not listed here fails the check: being internal is a decision, not a default.
  */
 export const INTERNAL_PACKAGES: Readonly<Record<string, string>> = {
-	"@txad/http-error":
-		"a re-export of @txad/worker-kit's JSON error kept only until apps/rta-responder imports @txad/worker-kit; then it is deleted",
 	"@txad/worker-kit":
 		"the shared plumbing of this repo's own Workers (their JSON error envelope, body reader, JSON-lines logger, settings readers); no published package depends on it and no other team needs it, so publishing it would only freeze app-internal helpers under semver",
 };

@@ -11,6 +11,7 @@
  * so a publish does not turn into a burst of cold KV reads on the request path.
  * @module
  */
+
 import {
 	applyOps,
 	type DeltaOp,
@@ -26,6 +27,7 @@ import {
 	type ShardView,
 	shardOf,
 } from "@txad/audience";
+import { describeError, log as logLine } from "@txad/worker-kit";
 import { DeltaIndex } from "./deltas.ts";
 import { ShardCache } from "./shard-cache.ts";
 
@@ -562,5 +564,5 @@ function member(snap: Snapshot, view: ShardView, keyHi: number, keyLo: number): 
 }
 
 function log(event: string, e: unknown, extra: Record<string, unknown> = {}): void {
-	console.error(JSON.stringify({ event, ...extra, error: e instanceof Error ? e.message : String(e) }));
+	logLine("error", event, { ...extra, error: describeError(e) });
 }

@@ -4,6 +4,7 @@
  * answered with the version in memory.
  * @module
  */
+import { describeError, log } from "@txad/worker-kit";
 import { readConfigText, writeConfig } from "../kv.ts";
 import type { Settings } from "../settings.ts";
 import { type CompiledConfig, compileConfig } from "./compile.ts";
@@ -90,9 +91,7 @@ function load(env: Env, settings: Settings, h: Holder): Promise<CompiledConfig |
 }
 
 function logRefreshError(e: unknown): void {
-	console.error(
-		JSON.stringify({ event: "config_refresh_failed", error: e instanceof Error ? e.message : String(e) }),
-	);
+	log("error", "config_refresh_failed", { error: describeError(e) });
 }
 
 /**
@@ -116,7 +115,7 @@ export function compileStored(
 	try {
 		stored = JSON.parse(text) as StoredConfig;
 	} catch {
-		console.error(JSON.stringify({ event: "stored_config_invalid", reason: "not JSON" }));
+		log("error", "stored_config_invalid", { reason: "not JSON" });
 		return keep;
 	}
 	const updatedAt = typeof stored.updated_at === "string" ? stored.updated_at : "";
@@ -126,7 +125,7 @@ export function compileStored(
 	// Re-validated because the key can be written around the admin API (wrangler kv key put).
 	const result = validateStrategyConfig(stored.config, platformCacheTime);
 	if (!result.ok) {
-		console.error(JSON.stringify({ event: "stored_config_invalid", errors: result.errors }));
+		log("error", "stored_config_invalid", { errors: result.errors });
 		return keep;
 	}
 	return { compiled: compileConfig(result.config, String(stored.version), platformCacheTime), updatedAt };

@@ -13,16 +13,16 @@ import {
 	newDeltaKey,
 	serializeDelta,
 } from "@txad/audience";
+import { readTextWithin } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
 import { audienceReader } from "../audience/isolate.ts";
 import type { AudienceReader, IdRef, Inspection } from "../audience/reader.ts";
 import { type AudienceWrite, parseAudienceLine, resolveId } from "../audience-line.ts";
 import { requireAdmin } from "../auth.ts";
 import { audienceKey } from "../decide/ids.ts";
-import { invalidField, ResponderError } from "../errors.ts";
+import { bodyRefusal, invalidField, ResponderError } from "../errors.ts";
 import { writeDelta } from "../kv.ts";
 import { getSettings, type Settings } from "../settings.ts";
-import { readText } from "./body.ts";
 
 /** Most lines per request: one request is one delta blob. */
 export const MAX_LINES = MAX_DELTA_OPS;
@@ -58,7 +58,9 @@ export async function handlePostAudience(
 	requireAdmin(request, settings);
 	const mode = request.query.mode ?? "replace";
 	if (mode !== "replace" && mode !== "merge") throw invalidField("mode", 'must be "replace" or "merge"');
-	const text = await readText(request, MAX_AUDIENCE_BYTES);
+	const read = await readTextWithin(request, MAX_AUDIENCE_BYTES);
+	if (read.kind !== "ok") throw bodyRefusal(read);
+	const text = read.text;
 	const now = Date.now();
 	const nowSeconds = Math.floor(now / 1000);
 	const writes: AudienceWrite[] = [];

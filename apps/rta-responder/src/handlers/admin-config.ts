@@ -2,16 +2,16 @@
  * `PUT /admin/config` and `GET /admin/config`: the strategy config (config/types.ts).
  * @module
  */
+import { readJsonWithin } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
 import { requireAdmin } from "../auth.ts";
 import { compileConfig } from "../config/compile.ts";
 import { peekConfig, storeConfig } from "../config/store.ts";
 import type { ConfigIssue, StoredConfig } from "../config/types.ts";
 import { validateStrategyConfig } from "../config/validate.ts";
-import { ResponderError } from "../errors.ts";
+import { bodyRefusal, ResponderError } from "../errors.ts";
 import { readConfigText } from "../kv.ts";
 import { getSettings } from "../settings.ts";
-import { readJson } from "./body.ts";
 
 /** Largest config body accepted. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -27,8 +27,9 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
 export async function handlePutConfig(request: IRequest, env: Env): Promise<Response> {
 	const settings = getSettings(env);
 	requireAdmin(request, settings);
-	const body = await readJson(request, MAX_CONFIG_BYTES);
-	const result = validateStrategyConfig(body, settings.platformCacheTime);
+	const read = await readJsonWithin(request, MAX_CONFIG_BYTES);
+	if (read.kind !== "ok") throw bodyRefusal(read);
+	const result = validateStrategyConfig(read.value, settings.platformCacheTime);
 	if (!result.ok) {
 		throw new ResponderError(400, "INVALID_CONFIG", `the config has ${result.errors.length} error(s)`, {
 			details: { errors: result.errors },

@@ -17,6 +17,7 @@ import {
 	RtaRequestSchema,
 	RtaResponseSchema,
 } from "@txad/proto";
+import { readBytesWithin, readJsonWithin } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
 import { audienceReader } from "../audience/isolate.ts";
 import { requireAdmin } from "../auth.ts";
@@ -30,11 +31,10 @@ import {
 	type Outcome,
 	refusal,
 } from "../decide/outcome.ts";
-import { invalidField, ResponderError } from "../errors.ts";
+import { bodyRefusal, invalidField } from "../errors.ts";
 import { readConfigText } from "../kv.ts";
 import { getSettings } from "../settings.ts";
 import { inspectionView } from "./admin-audience.ts";
-import { readJson } from "./body.ts";
 import { MAX_RTA_BODY_BYTES } from "./rta.ts";
 
 /**
@@ -131,12 +131,13 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 async function readRtaRequest(request: IRequest): Promise<RtaRequest> {
 	const type = request.headers.get("content-type") ?? "";
 	if (type.includes("protobuf")) {
-		const body = new Uint8Array(await request.arrayBuffer());
-		if (body.byteLength > MAX_RTA_BODY_BYTES)
-			throw new ResponderError(413, "BODY_TOO_LARGE", "body exceeds 64 KiB");
-		return decodeOrThrow(body);
+		const body = await readBytesWithin(request, MAX_RTA_BODY_BYTES);
+		if (body.kind !== "ok") throw bodyRefusal(body);
+		return decodeOrThrow(body.bytes);
 	}
-	const json = await readJson(request, MAX_RTA_BODY_BYTES * 2);
+	const read = await readJsonWithin(request, MAX_RTA_BODY_BYTES * 2);
+	if (read.kind !== "ok") throw bodyRefusal(read);
+	const json = read.value;
 	if (typeof json !== "object" || json === null || Array.isArray(json))
 		throw invalidField("body", 'send {"request": {...}} or {"request_base64": "..."}');
 	const { request: reqJson, request_base64: b64 } = json as { request?: unknown; request_base64?: unknown };

@@ -9,6 +9,7 @@
  * @module
  */
 import { decodeRtaRequest, encodeRtaResponse, type RtaRequest } from "@txad/proto";
+import { describeError, log, readBytesWithin } from "@txad/worker-kit";
 import { answerRequest } from "../answer.ts";
 import { audienceReader } from "../audience/isolate.ts";
 import { checkSignHeaders } from "../auth.ts";
@@ -37,32 +38,22 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 		settings = getSettings(env);
 	} catch (e) {
 		// A misconfigured deployment must not silently open the gate or answer garbage.
-		console.error(
-			JSON.stringify({ event: "settings_invalid", error: e instanceof Error ? e.message : String(e) }),
-		);
+		log("error", "settings_invalid", { error: describeError(e) });
 		return new Response(null, { status: 500 });
 	}
 	if (!checkSignHeaders(request.headers, settings.sign, start)) {
 		metrics.unauthorized++;
 		return new Response(null, { status: 401 });
 	}
-	const declared = Number(request.headers.get("content-length") ?? "0");
-	if (declared > MAX_RTA_BODY_BYTES) return tooLarge(request);
-	const body = new Uint8Array(await request.arrayBuffer());
-	if (body.byteLength > MAX_RTA_BODY_BYTES) return tooLarge(request);
+	const read = await readBytesWithin(request, MAX_RTA_BODY_BYTES);
+	if (read.kind === "too_large") return tooLarge(request);
+	const body = read.bytes;
 
 	let req: RtaRequest;
 	try {
 		req = decodeRtaRequest(body);
 	} catch (e) {
-		console.warn(
-			JSON.stringify({
-				event: "rta_undecodable",
-				bytes: body.byteLength,
-				error: e instanceof Error ? e.message : String(e),
-				head: hexHead(body),
-			}),
-		);
+		log("warn", "rta_undecodable", { bytes: body.byteLength, error: describeError(e), head: hexHead(body) });
 		return answer("", refusal("UNDECODABLE"), start);
 	}
 
@@ -92,29 +83,24 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 	if (outcome instanceof Promise) outcome = await outcome.catch((e: unknown) => internal(req, e));
 	const response = answer(req.id, outcome, start);
 	if (req.isTest || (settings.logSampleRate > 0 && Math.random() < settings.logSampleRate)) {
-		console.log(
-			JSON.stringify({
-				event: "rta",
-				id: req.id,
-				test: req.isTest,
-				code: outcome.code,
-				reason: outcome.reason,
-				strategies: outcome.selected.map((s) => s.id),
-				ms: Date.now() - start,
-			}),
-		);
+		log("info", "rta", {
+			id: req.id,
+			test: req.isTest,
+			code: outcome.code,
+			reason: outcome.reason,
+			strategies: outcome.selected.map((s) => s.id),
+			ms: Date.now() - start,
+		});
 	}
 	return response;
 }
 
 function internal(req: RtaRequest, e: unknown): Outcome {
-	console.error(
-		JSON.stringify({
-			event: "rta_internal_error",
-			id: req.id,
-			error: e instanceof Error ? e.stack : String(e),
-		}),
-	);
+	log("error", "rta_internal_error", {
+		id: req.id,
+		error: describeError(e),
+		stack: e instanceof Error && e.stack !== undefined ? e.stack : null,
+	});
 	return refusal("INTERNAL");
 }
 

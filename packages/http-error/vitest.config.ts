@@ -1,3 +1,0 @@
-import { nodeTestConfig } from "@txad/vitest-config";
-
-export default nodeTestConfig();

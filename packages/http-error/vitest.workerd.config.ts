@@ -1,3 +1,0 @@
-import { workerdTestConfig } from "@txad/vitest-config";
-
-export default workerdTestConfig();
