@@ -29,4 +29,19 @@ export {
 	RtaResponse_TargetInfoSchema as RtaTargetInfoSchema,
 } from "./gen/tencent/ad/rta/rta_pb.ts";
 export { fromManagementJson, toManagementJson } from "./management-json.ts";
-export { decodeRtaRequest, decodeRtaResponse, encodeRtaRequest, encodeRtaResponse } from "./rta.ts";
+export {
+	decodeRtaRequest,
+	decodeRtaResponse,
+	encodeRtaRequest,
+	encodeRtaResponse,
+	readRtaRequest,
+} from "./rta.ts";
+export type {
+	AdInfoView,
+	CreativeInfoView,
+	ProductInfoView,
+	QaidView,
+	RtaDeviceView,
+	RtaRequestView,
+	WxOpenidView,
+} from "./rta-request-view.ts";

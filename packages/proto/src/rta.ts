@@ -2,7 +2,7 @@
  * Binary codecs for the RTA wire messages, with typed errors instead of library exceptions.
  * @module
  */
-import { fromBinary, toBinary } from "@bufbuild/protobuf";
+import { toBinary } from "@bufbuild/protobuf";
 import { ProtoError } from "./errors.ts";
 import {
 	type RtaRequest,
@@ -10,10 +10,14 @@ import {
 	type RtaResponse,
 	RtaResponseSchema,
 } from "./gen/tencent/ad/rta/rta_pb.ts";
+import { type RtaRequestView, readRequestView } from "./rta-request-view.ts";
+import { decodeStrict } from "./strict-binary.ts";
 
 /**
- * Decodes an `RtaRequest`. Unknown fields are kept (Tencent adds fields over time), so a
- * decoded request re-encodes byte-for-byte.
+ * Decodes an `RtaRequest`, strictly: a known field sent with another wire type is skipped as an
+ * unknown field and a field running past the end of its sub-message is an error, as in protobuf
+ * C++, Java and Go (`fromBinary` of @bufbuild/protobuf does neither). Unknown fields are kept
+ * (Tencent adds fields over time), so a decoded request re-encodes byte-for-byte.
  * @param bytes - the HTTP body
  * @returns the request
  * @throws ProtoError `DECODE_FAILED` for truncated or malformed bytes
@@ -21,7 +25,24 @@ import {
  */
 export function decodeRtaRequest(bytes: Uint8Array): RtaRequest {
 	try {
-		return fromBinary(RtaRequestSchema, bytes);
+		return decodeStrict(RtaRequestSchema, bytes);
+	} catch (cause) {
+		throw new ProtoError("DECODE_FAILED", RtaRequestSchema.typeName, describe(cause), { cause });
+	}
+}
+
+/**
+ * Reads the fields of an `RtaRequest` a responder decides on (the hot path of an RTA Worker),
+ * with the strict rules of {@link decodeRtaRequest}, into plain objects; `idBytes` are the
+ * request id's exact bytes, for `request_id` to echo even when they are not UTF-8.
+ * @param bytes - the HTTP body
+ * @returns the view
+ * @throws ProtoError `DECODE_FAILED` for truncated or malformed bytes
+ * @example const req = readRtaRequest(body); if (req.isPing) …
+ */
+export function readRtaRequest(bytes: Uint8Array): RtaRequestView {
+	try {
+		return readRequestView(bytes);
 	} catch (cause) {
 		throw new ProtoError("DECODE_FAILED", RtaRequestSchema.typeName, describe(cause), { cause });
 	}
@@ -37,14 +58,15 @@ export function encodeRtaRequest(request: RtaRequest): Uint8Array<ArrayBuffer> {
 }
 
 /**
- * Decodes an `RtaResponse` (used by load generators, readiness checks and tests).
+ * Decodes an `RtaResponse` (used by load generators, readiness checks and tests), with the
+ * strict rules of {@link decodeRtaRequest}.
  * @param bytes - the HTTP body
  * @returns the response
  * @throws ProtoError `DECODE_FAILED` for truncated or malformed bytes
  */
 export function decodeRtaResponse(bytes: Uint8Array): RtaResponse {
 	try {
-		return fromBinary(RtaResponseSchema, bytes);
+		return decodeStrict(RtaResponseSchema, bytes);
 	} catch (cause) {
 		throw new ProtoError("DECODE_FAILED", RtaResponseSchema.typeName, describe(cause), { cause });
 	}
