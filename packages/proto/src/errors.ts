@@ -8,7 +8,9 @@ export type ProtoErrorCode =
 	/** Bytes are not a valid encoding of the message (truncated, bad wire type, bad UTF-8…). */
 	| "DECODE_FAILED"
 	/** JSON is not valid for the message (wrong type for a field, bad enum name…). */
-	| "JSON_INVALID";
+	| "JSON_INVALID"
+	/** A text is not an RTA raw log line (not JSON, another event, a body that is not base64). */
+	| "RAW_LOG_INVALID";
 
 /**
  * Raised when bytes or JSON cannot be read as the expected message.

@@ -36,6 +36,15 @@ export {
 	encodeRtaResponse,
 	readRtaRequest,
 } from "./rta.ts";
+export {
+	decodeBase64,
+	encodeBase64,
+	RTA_RAW_LOG_EVENT,
+	type RtaRawLog,
+	type RtaRawLogFields,
+	readRtaRawLog,
+	rtaRawLogFields,
+} from "./raw-log.ts";
 export type {
 	AdInfoView,
 	CreativeInfoView,
