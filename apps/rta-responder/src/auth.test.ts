@@ -4,7 +4,7 @@
  * @module
  */
 import { describe, it } from "vitest";
-import { checkSignHeaders } from "./auth.ts";
+import { bearerToken, checkSignHeaders, requireAdmin } from "./auth.ts";
 import { parseSettings } from "./settings.ts";
 
 describe("checkSignHeaders", () => {
@@ -28,5 +28,30 @@ describe("checkSignHeaders", () => {
 
 	it("accepts everything when no set is registered", ({ expect }) => {
 		expect(checkSignHeaders(new Headers(), parseSettings({}).sign, at)).toBe(true);
+	});
+});
+
+describe("the admin bearer token", () => {
+	it.for([
+		["Bearer tok", "tok"],
+		["bearer tok", "tok"],
+		["BEARER tok", "tok"],
+		["bEaReR   tok ", "tok"],
+		["Bearer", ""],
+		["Bearertok", ""],
+		["Basic tok", ""],
+		["Bearer a b", ""],
+		["", ""],
+	] as const)("%j → %j", ([header, token], { expect }) => {
+		expect(bearerToken(header)).toBe(token);
+	});
+
+	it("lets any case of the scheme through, and nothing else", ({ expect }) => {
+		const settings = parseSettings({ ADMIN_TOKEN: "s3cret" });
+		const call = (authorization: string) => () =>
+			requireAdmin(new Request("https://r.example/admin/config", { headers: { authorization } }), settings);
+		for (const scheme of ["Bearer", "bearer", "BEARER"]) expect(call(`${scheme} s3cret`)).not.toThrow();
+		expect(call("bearer wrong")).toThrow(/missing or wrong bearer token/);
+		expect(call("Basic s3cret")).toThrow(/missing or wrong bearer token/);
 	});
 });

@@ -37,7 +37,19 @@ function matches(headers: Headers, pairs: readonly HeaderPair[]): boolean {
 }
 
 /**
- * Requires `Authorization: Bearer <ADMIN_TOKEN>`.
+ * The token of an `Authorization: Bearer <token>` header. The scheme is case-insensitive (RFC 9110
+ * §11.1: `bearer`, `BEARER` are the same scheme); one or more spaces separate it from the token.
+ * @param header - the header's value
+ * @returns the token, or "" when the header is not a bearer credential
+ * @example bearerToken("bearer abc") // => "abc"
+ */
+export function bearerToken(header: string): string {
+	const match = /^bearer +(\S+) *$/i.exec(header.trim());
+	return match?.[1] ?? "";
+}
+
+/**
+ * Requires `Authorization: Bearer <ADMIN_TOKEN>` (scheme in any case).
  * @param request - the request
  * @param settings - settings
  * @throws ResponderError 503 `NOT_CONFIGURED` when ADMIN_TOKEN is unset (the admin API is off), 401 `UNAUTHORIZED` otherwise
@@ -48,8 +60,7 @@ export function requireAdmin(request: Request, settings: Settings): void {
 		throw new ResponderError(503, "NOT_CONFIGURED", "the admin API is disabled: set the ADMIN_TOKEN secret", {
 			field: "ADMIN_TOKEN",
 		});
-	const header = request.headers.get("authorization") ?? "";
-	const given = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+	const given = bearerToken(request.headers.get("authorization") ?? "");
 	if (!timingSafeEqual(given, token) || given === "")
 		throw new ResponderError(401, "UNAUTHORIZED", "missing or wrong bearer token", {
 			field: "authorization",
