@@ -4,7 +4,14 @@
  * in the background for the next request); storage failures; no config.
  * @module
  */
-import { create, RtaRequestSchema } from "@txad/proto";
+import {
+	create,
+	encodeRtaRequest,
+	RequestType,
+	RtaRequestSchema,
+	type RtaRequestView,
+	readRtaRequest,
+} from "@txad/proto";
 import { describe, it } from "vitest";
 import { type AnswerContext, answerRequest } from "./answer.ts";
 import { FakeStorage } from "./audience/fake-storage.testdata.ts";
@@ -17,10 +24,11 @@ import { parseSettings } from "./settings.ts";
 
 const IMEI = "b496ec1169770ea274a2b4f42ca4fb71";
 const config = compiledConfig();
-const request = create(RtaRequestSchema, {
-	id: "r1",
-	device: { os: 2, imeiMd5sum: IMEI, cachedDeviceidType: 1 },
-});
+/** A request as /rta reads it: written to the wire and read back. */
+function view(init: Parameters<typeof create<typeof RtaRequestSchema>>[1]): RtaRequestView {
+	return readRtaRequest(encodeRtaRequest(create(RtaRequestSchema, init)));
+}
+const request = view({ id: "r1", device: { os: 2, imeiMd5sum: IMEI, cachedDeviceidType: 1 } });
 
 function setup(env: Record<string, string>, latencyMs = 0) {
 	const storage = new FakeStorage();
@@ -89,13 +97,37 @@ describe("answerRequest", () => {
 		expect(storage.kvReads).toBe(reads);
 	});
 
+	it("races a second-stage request against ADLIST_DEADLINE_MS, not DEADLINE_MS", async ({ expect }) => {
+		const adlist = view({
+			id: "r2",
+			device: { os: 2, imeiMd5sum: IMEI, cachedDeviceidType: 1 },
+			requestInfo: { requestType: RequestType.ADLIST_REQUEST },
+			adInfos: [{ adgroupId: 1001n }],
+		});
+		// 80 ms storage: past DEADLINE_MS (20), within ADLIST_DEADLINE_MS (400).
+		const slow = setup({ DEADLINE_MS: "20", ADLIST_DEADLINE_MS: "400", FALLBACK: "st_new" }, 80);
+		await slow.reader.ready(Date.now(), () => {});
+		const second = await outcomeOf(answerRequest(adlist, slow.ctx()));
+		expect(second.selected.map((s) => s.id)).toEqual(["st_vip", "st_open", "st_all"]);
+		// And the other way round: a short ADLIST_DEADLINE_MS answers the fallback.
+		const short = setup({ DEADLINE_MS: "400", ADLIST_DEADLINE_MS: "20", FALLBACK: "st_new" }, 80);
+		await short.reader.ready(Date.now(), () => {});
+		const fallback = await outcomeOf(answerRequest(adlist, short.ctx()));
+		expect(fallback.selected.map((s) => s.id)).toEqual(["st_new"]);
+		expect(fallback.cacheTime).toBeUndefined();
+		await slow.settle();
+		await short.settle();
+	});
+
 	it("DEADLINE_MS=0 never waits: a shard miss answers DEADLINE (FALLBACK refuse) at once", async ({
 		expect,
 	}) => {
 		const { ctx, reader } = setup({ DEADLINE_MS: "0" }, 50);
 		await reader.ready(Date.now(), () => {});
 		const out = await outcomeOf(answerRequest(request, ctx()));
-		expect(out).toEqual({ code: RtaCode.DEADLINE, reason: "DEADLINE", selected: [], cacheTime: undefined });
+		expect(out).toEqual(
+			expect.objectContaining({ code: RtaCode.DEADLINE, selected: [], cacheTime: undefined }),
+		);
 	});
 
 	it("answers the FALLBACK when storage fails, counting the error", async ({ expect }) => {
@@ -110,10 +142,8 @@ describe("answerRequest", () => {
 	it("refuses before any lookup when there is no device, no usable id, or no config", async ({ expect }) => {
 		const { ctx, storage } = setup({});
 		const reads = storage.kvReads;
-		expect((await outcomeOf(answerRequest(create(RtaRequestSchema, {}), ctx()))).code).toBe(
-			RtaCode.NO_DEVICE,
-		);
-		const noId = create(RtaRequestSchema, { device: { imeiMd5sum: "zz" } });
+		expect((await outcomeOf(answerRequest(view({}), ctx()))).code).toBe(RtaCode.NO_DEVICE);
+		const noId = view({ device: { imeiMd5sum: "zz" } });
 		expect((await outcomeOf(answerRequest(noId, ctx()))).code).toBe(RtaCode.NO_USABLE_ID);
 		expect(storage.kvReads).toBe(reads);
 		const c = ctx();

@@ -8,8 +8,7 @@
  * @module
  */
 
-import { isFieldSet } from "@bufbuild/protobuf";
-import { RtaDeviceSchema, type RtaRequest } from "@txad/proto";
+import { type AdInfoView, RequestType, type RtaRequestView } from "@txad/proto";
 import { describeError, log } from "@txad/worker-kit";
 import type { AudienceReader, Background } from "./audience/reader.ts";
 import type { CompiledConfig } from "./config/compile.ts";
@@ -34,21 +33,29 @@ export interface AnswerContext {
 	requestId: string;
 }
 
-const NO_EXPS: readonly number[] = [];
+/**
+ * The ads of a second-stage request (docs/rta/advanced-features.md "Recognising one":
+ * `request_info.request_type` = ADLIST_REQUEST), or undefined for a first-stage one.
+ * @param req - the request
+ * @returns its `ad_infos`, or undefined
+ */
+export function secondStageAds(req: RtaRequestView): readonly AdInfoView[] | undefined {
+	return req.requestType === RequestType.ADLIST_REQUEST ? req.adInfos : undefined;
+}
 
 /**
  * Decides a (non-ping) request.
- * @param req - the decoded request
+ * @param req - the request as read from the wire
  * @param ctx - settings, reader, config, clock
  * @returns the outcome, synchronously when nothing had to be waited for
  */
-export function answerRequest(req: RtaRequest, ctx: AnswerContext): Outcome | Promise<Outcome> {
+export function answerRequest(req: RtaRequestView, ctx: AnswerContext): Outcome | Promise<Outcome> {
 	const device = req.device;
 	if (device === undefined) return refusal("NO_DEVICE");
-	const cachedType = cachedIdType(device, isFieldSet(device, RtaDeviceSchema.field.cachedDeviceidType));
-	const candidates = collectIds(device, ctx.settings.mode, cachedType);
+	const candidates = collectIds(device, ctx.settings.mode, cachedIdType(device));
 	if (candidates.length === 0) return refusal("NO_USABLE_ID");
-	const expIds = req.exps.length === 0 ? NO_EXPS : req.exps.map((e) => e.expId);
+	const expIds = req.expIds;
+	const ads = secondStageAds(req);
 
 	const ready = ctx.reader.ready(ctx.now, ctx.background);
 	const config = ctx.config;
@@ -57,20 +64,21 @@ export function answerRequest(req: RtaRequest, ctx: AnswerContext): Outcome | Pr
 		const found = ctx.reader.lookup(candidates, ctx.now, ctx.background);
 		if (!(found instanceof Promise)) {
 			metrics.decidedFromMemory++;
-			return decideFromMemberships(config, candidates, found, expIds, Math.floor(ctx.now / 1000));
+			return decideFromMemberships(config, candidates, found, expIds, Math.floor(ctx.now / 1000), ads);
 		}
 		return withDeadline(
 			ctx,
-			found.then((m) => decide(config, candidates, m, expIds)),
+			found.then((m) => decide(config, candidates, m, expIds, ads)),
+			ads,
 		);
 	}
 	const work = (async () => {
 		await ready;
 		const cfg = await config;
 		if (cfg === null) return refusal("NOT_CONFIGURED");
-		return decide(cfg, candidates, await ctx.reader.lookup(candidates, ctx.now, ctx.background), expIds);
+		return decide(cfg, candidates, await ctx.reader.lookup(candidates, ctx.now, ctx.background), expIds, ads);
 	})();
-	return withDeadline(ctx, work);
+	return withDeadline(ctx, work, ads);
 }
 
 function decide(
@@ -78,14 +86,21 @@ function decide(
 	candidates: readonly CandidateId[],
 	memberships: Parameters<typeof decideFromMemberships>[2],
 	expIds: readonly number[],
+	ads: readonly AdInfoView[] | undefined,
 ): Outcome {
-	return decideFromMemberships(config, candidates, memberships, expIds, Math.floor(Date.now() / 1000));
+	return decideFromMemberships(config, candidates, memberships, expIds, Math.floor(Date.now() / 1000), ads);
 }
 
-async function withDeadline(ctx: AnswerContext, work: Promise<Outcome>): Promise<Outcome> {
+async function withDeadline(
+	ctx: AnswerContext,
+	work: Promise<Outcome>,
+	ads: readonly AdInfoView[] | undefined,
+): Promise<Outcome> {
 	metrics.waitedForShards++;
-	const fallback = () => fallbackOutcome(ctx.settings.fallback, ctx.loadedConfig() ?? undefined);
-	if (ctx.settings.deadlineMs === 0) {
+	const fallback = () => fallbackOutcome(ctx.settings.fallback, ctx.loadedConfig() ?? undefined, ads);
+	// docs/rta/http-behaviour.md "Budget": second-stage requests have 80 ms instead of 60.
+	const deadlineMs = ads === undefined ? ctx.settings.deadlineMs : ctx.settings.adlistDeadlineMs;
+	if (deadlineMs === 0) {
 		// DEADLINE_MS=0: never wait for storage; answer the fallback on any miss and warm up.
 		ctx.background(work.catch(noop));
 		metrics.deadlineFallbacks++;
@@ -93,7 +108,7 @@ async function withDeadline(ctx: AnswerContext, work: Promise<Outcome>): Promise
 	}
 	let timer: ReturnType<typeof setTimeout> | undefined;
 	const expired = new Promise<"deadline">((resolve) => {
-		timer = setTimeout(() => resolve("deadline"), ctx.settings.deadlineMs);
+		timer = setTimeout(() => resolve("deadline"), deadlineMs);
 	});
 	try {
 		const winner = await Promise.race([work, expired]);
@@ -101,7 +116,7 @@ async function withDeadline(ctx: AnswerContext, work: Promise<Outcome>): Promise
 		metrics.deadlineFallbacks++;
 		// Let the loads finish so the next request for these shards is a memory hit.
 		ctx.background(work.catch(noop));
-		log("warn", "rta_deadline", { id: ctx.requestId, deadline_ms: ctx.settings.deadlineMs });
+		log("warn", "rta_deadline", { id: ctx.requestId, deadline_ms: deadlineMs });
 		return fallback();
 	} catch (e) {
 		metrics.storageErrors++;

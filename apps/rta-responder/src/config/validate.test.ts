@@ -41,7 +41,11 @@ describe("the document", () => {
 	it("needs a strategies array, and reports the other root errors with it", ({ expect }) => {
 		expect(errorsOf({})).toEqual([{ path: "$.strategies", message: "must be an array of strategies" }]);
 		expect(errorsOf({ strategies: { id: "s" }, response_cache_time: 0, extra: 1 })).toEqual([
-			{ path: "$.extra", message: "unknown field (allowed: response_cache_time, strategies)" },
+			{
+				path: "$.extra",
+				message:
+					"unknown field (allowed: response_cache_time, dsp_tag, dsp_tag_str, products, strategies, second_stage)",
+			},
 			{ path: "$.response_cache_time", message: "must be a positive integer number of seconds" },
 			{ path: "$.strategies", message: "must be an array of strategies" },
 		]);
@@ -77,7 +81,8 @@ describe("the document", () => {
 			{ path: "$.strategies[1]", message: "must be an object" },
 			{
 				path: "$.strategies[2].exlude",
-				message: "unknown field (allowed: id, description, include, exclude, bid, experiments)",
+				message:
+					"unknown field (allowed: id, description, include, exclude, bid, aid_whitelist, products, experiments)",
 			},
 			{ path: "$.strategies[3].id", message: 'duplicate of $.strategies[0].id "a"' },
 			{ path: "$.strategies[3].include[0]", message: SEGMENT_MESSAGE },
@@ -155,7 +160,8 @@ describe("strategy fields", () => {
 		).toEqual([
 			{
 				path: "$.strategies[0].extra",
-				message: "unknown field (allowed: id, description, include, exclude, bid, experiments)",
+				message:
+					"unknown field (allowed: id, description, include, exclude, bid, aid_whitelist, products, experiments)",
 			},
 			{ path: "$.strategies[0].include[1]", message: SEGMENT_MESSAGE },
 			{ path: "$.strategies[0].include[2]", message: 'duplicate segment "vip"' },
@@ -254,7 +260,8 @@ describe("bid fields", () => {
 		expect(strategyErrors({ bid: { cpc: 1, cpc_price: 0 } })).toEqual([
 			{
 				path: "$.strategies[0].bid.cpc",
-				message: "unknown field (allowed: cpc_price, cpa_price, user_weight_factor, cpc_factor, dsp_tag_str)",
+				message:
+					"unknown field (allowed: cpc_price, cpa_price, user_weight_factor, cpc_factor, dsp_tag, dsp_tag_str, pcvr)",
 			},
 			{ path: "$.strategies[0].bid.cpc_price", message: PRICE_MESSAGE },
 		]);
@@ -310,7 +317,10 @@ describe("experiment overrides", () => {
 			{ path: "$.strategies[0].experiments[1]", message: "must be an object" },
 		]);
 		expect(strategyErrors({ experiments: [{ exp_id: 1, enabled: "no", on: 1 }] })).toEqual([
-			{ path: "$.strategies[0].experiments[0].on", message: "unknown field (allowed: exp_id, enabled, bid)" },
+			{
+				path: "$.strategies[0].experiments[0].on",
+				message: "unknown field (allowed: exp_id, enabled, bid, aid_whitelist, products)",
+			},
 			{ path: "$.strategies[0].experiments[0].enabled", message: "must be true or false" },
 		]);
 	});
@@ -326,7 +336,10 @@ describe("experiment overrides", () => {
 
 	it("rejects an override that changes nothing", ({ expect }) => {
 		expect(strategyErrors({ experiments: [{ exp_id: 1 }] })).toEqual([
-			{ path: "$.strategies[0].experiments[0]", message: "an override needs `enabled` or `bid`" },
+			{
+				path: "$.strategies[0].experiments[0]",
+				message: "an override needs `enabled`, `bid`, `aid_whitelist` or `products`",
+			},
 		]);
 	});
 });
@@ -373,5 +386,153 @@ describe("the stored document", () => {
 			bid: { cpc_price: 1 },
 			experiments: [],
 		});
+	});
+});
+
+describe("whitelists, tags, products and the second stage", () => {
+	const UINT64 = 'must be a uint64 as a decimal string, e.g. "1001" (JSON numbers lose precision past 2^53)';
+
+	it("reports every problem with its path", ({ expect }) => {
+		expect(
+			errorsOf({
+				dsp_tag: 18446744073709551615,
+				dsp_tag_str: "这是一个超过二十字节的标签",
+				products: [
+					{
+						product_lib: "1",
+						products: [
+							{ id: "1", id_str: "x" },
+							{ priority: 101, id: "2" },
+						],
+					},
+					{ product_lib: "-1", products: [] },
+				],
+				strategies: [
+					{
+						id: "s",
+						aid_whitelist: ["1001", "1001", "18446744073709551616", 5],
+						bid: { dsp_tag: "x", pcvr: 1.5 },
+						experiments: [{ exp_id: 1, aid_whitelist: [], products: "no" }],
+					},
+				],
+				second_stage: {
+					unmatched_ads: "drop",
+					unselected_devices: "x",
+					base_prices: [{ adgroup_id: "1" }],
+					rules: [
+						{ id: "r", match: { adgroup_id: [], segments: ["bad name"] }, action: {} },
+						{ id: "r", action: { ignore: true, cpc_price: 1 } },
+						{
+							id: "r3",
+							match: { products: [{ product_lib: "1", out_product_id: "p" }] },
+							action: { cpa_price: 5, raise_factor_to_tencent: 1.0 },
+						},
+						{ id: "r4", action: { multiply: 2, cpc_price: 3 } },
+					],
+				},
+			}),
+		).toEqual([
+			{ path: "$.dsp_tag", message: UINT64 },
+			{ path: "$.dsp_tag_str", message: "must be at most 20 bytes of UTF-8" },
+			{
+				path: "$.products[0].products[0]",
+				message: "needs exactly one of `id` (uint64 decimal string) and `id_str`",
+			},
+			{
+				path: "$.products[0].products[1].priority",
+				message: "must be an integer from 1 to 100 (higher first)",
+			},
+			{ path: "$.products[1].product_lib", message: UINT64 },
+			{ path: "$.products[1].products", message: "must be an array of 1 to 100 products" },
+			{ path: "$.strategies[0].bid.dsp_tag", message: UINT64 },
+			{
+				path: "$.strategies[0].bid.pcvr",
+				message: "must be a number more than 0 and at most 1 (a conversion rate)",
+			},
+			{ path: "$.strategies[0].aid_whitelist[1]", message: "duplicate of $.strategies[0].aid_whitelist[0]" },
+			{ path: "$.strategies[0].aid_whitelist[2]", message: UINT64 },
+			{ path: "$.strategies[0].aid_whitelist[3]", message: UINT64 },
+			{
+				path: "$.strategies[0].experiments[0].products",
+				message: "must be an array of { product_lib, products }",
+			},
+			{
+				path: "$.second_stage.unmatched_ads",
+				message: 'must be "omit" (leave them out of ad_results) or "ignore" (answer ignore: true)',
+			},
+			{
+				path: "$.second_stage.unselected_devices",
+				message: 'must be "refuse" (code NO_STRATEGY) or "ignore_all" (code 0, every ad ignore: true)',
+			},
+			{ path: "$.second_stage.base_prices[0]", message: "needs `cpc_price` or `cpa_price`" },
+			{
+				path: "$.second_stage.rules[0].match.adgroup_id",
+				message: "must not be empty (leave it out to match any)",
+			},
+			{ path: "$.second_stage.rules[0].match.segments[0]", message: SEGMENT_MESSAGE },
+			{
+				path: "$.second_stage.rules[0].action",
+				message:
+					"needs one of cpc_price, cpa_price, multiply, out_raise_factor, raise_factor_to_tencent, ignore",
+			},
+			{ path: "$.second_stage.rules[1].id", message: 'duplicate of $.second_stage.rules[0].id "r"' },
+			{
+				path: "$.second_stage.rules[1].action",
+				message: "`ignore` hands the ad back unchanged: it takes no other field",
+			},
+			{
+				path: "$.second_stage.rules[2].action.raise_factor_to_tencent",
+				message: "must be a number more than 1.0 (Tencent ignores 1.0 and less) and at most 10",
+			},
+			{
+				path: "$.second_stage.rules[2].action.cpa_price",
+				message: "a rule that prices products (match.products) cannot set cpa_price",
+			},
+			{
+				path: "$.second_stage.rules[2].action.raise_factor_to_tencent",
+				message: "a rule that prices products (match.products) cannot set raise_factor_to_tencent",
+			},
+			{
+				path: "$.second_stage.rules[3].action",
+				message: "`multiply` sets the prices from the base price: not with `cpc_price` or `cpa_price`",
+			},
+		]);
+	});
+
+	it("needs base prices for multiply", ({ expect }) => {
+		expect(
+			errorsOf({
+				strategies: [{ id: "s" }],
+				second_stage: {
+					unmatched_ads: "omit",
+					unselected_devices: "refuse",
+					rules: [{ id: "r", action: { multiply: 2 } }],
+				},
+			}),
+		).toEqual([
+			{
+				path: "$.second_stage.rules[0].action.multiply",
+				message: "needs second_stage.base_prices to multiply",
+			},
+		]);
+	});
+
+	it("keeps uint64 values past 2^53 exactly, as decimal strings", ({ expect }) => {
+		const v = validateStrategyConfig(
+			{
+				dsp_tag: "18446744073709551615",
+				strategies: [
+					{ id: "s", aid_whitelist: ["9007199254740993"], bid: { dsp_tag: "1", dsp_tag_str: "标签" } },
+				],
+			},
+			PLATFORM,
+		);
+		expect(v.ok && v.config.dsp_tag).toBe("18446744073709551615");
+		expect(v.ok && v.config.strategies[0]?.aid_whitelist).toEqual(["9007199254740993"]);
+	});
+
+	it("accepts the demo config that npm start seeds", async ({ expect }) => {
+		const seed = (await import("../../seed/config.json", { with: { type: "json" } })).default;
+		expect(warningsOf(seed)).toEqual([]);
 	});
 });

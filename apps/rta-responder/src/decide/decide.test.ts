@@ -37,8 +37,8 @@ describe("selectStrategies: segments", () => {
 
 	it("answers with the TargetInfo compiled for the strategy, undefined without bid fields", ({ expect }) => {
 		const selected = selectStrategies(config, ["new_user", "vip"], []);
-		expect(selected[0]?.targetInfo).toBe(strategy("st_new").base.targetInfo);
-		expect(selected[0]?.targetInfo).toEqual(
+		expect(selected[0]?.variant.targetInfo).toBe(strategy("st_new").base.targetInfo);
+		expect(selected[0]?.variant.targetInfo).toEqual(
 			expect.objectContaining({
 				outTargetId: "st_new",
 				cpcPrice: 120,
@@ -46,8 +46,10 @@ describe("selectStrategies: segments", () => {
 				dspTagStr: "nu",
 			}),
 		);
-		expect(selected[1]).toEqual({ id: "st_vip", targetInfo: undefined });
-		expect(selected[2]?.targetInfo).toBe(strategy("st_open").base.targetInfo);
+		expect(selected[1]).toEqual(expect.objectContaining({ id: "st_vip" }));
+		expect(selected[1]?.variant.targetInfo).toBeUndefined();
+		expect(selected[1]?.variant.targetInfoBytes).toBeUndefined();
+		expect(selected[2]?.variant.targetInfo).toBe(strategy("st_open").base.targetInfo);
 	});
 
 	it("selects nothing from a config without strategies", ({ expect }) => {
@@ -63,13 +65,15 @@ describe("selectStrategies: experiments", () => {
 
 	it("ignores exp_ids no override names", ({ expect }) => {
 		const [s] = selectStrategies(config, ["new_user"], [7, 8]);
-		expect(s?.targetInfo).toBe(strategy("st_new").base.targetInfo);
+		expect(s?.variant.targetInfo).toBe(strategy("st_new").base.targetInfo);
 	});
 
 	it("uses the variant compiled for a single matching override", ({ expect }) => {
 		const [s] = selectStrategies(config, ["new_user"], [7, 1002]);
-		expect(s?.targetInfo).toBe(strategy("st_new").single.get(1002)?.targetInfo);
-		expect(s?.targetInfo).toEqual(expect.objectContaining({ cpcFactor: 2, cpcPrice: 120, dspTagStr: "nu" }));
+		expect(s?.variant.targetInfo).toBe(strategy("st_new").single.get(1002)?.targetInfo);
+		expect(s?.variant.targetInfo).toEqual(
+			expect.objectContaining({ cpcFactor: 2, cpcPrice: 120, dspTagStr: "nu" }),
+		);
 	});
 
 	it("merges several matching overrides in config order, whatever the request order", ({ expect }) => {
@@ -78,7 +82,7 @@ describe("selectStrategies: experiments", () => {
 			[1003, 1002],
 		]) {
 			const [s] = selectStrategies(config, ["new_user"], exps);
-			expect(s?.targetInfo).toEqual(
+			expect(s?.variant.targetInfo).toEqual(
 				expect.objectContaining({ cpcFactor: 2, cpcPrice: 150, userWeightFactor: 1.5 }),
 			);
 		}

@@ -5,7 +5,6 @@
  * `/rta` answers.
  * @module
  */
-import type { RtaTargetInfo } from "@txad/proto";
 import {
 	applyOverrides,
 	type CompiledConfig,
@@ -14,11 +13,13 @@ import {
 	type Variant,
 } from "../config/compile.ts";
 
-/** A selected strategy. */
+/** A selected strategy, as the request's experiments make it. */
 export interface Selected {
 	id: string;
-	/** Bid fields to send; undefined = out_target_id only. */
-	targetInfo: RtaTargetInfo | undefined;
+	/** `id` as UTF-8 (RtaResponse #10 on the wire). */
+	idBytes: Uint8Array;
+	/** What to send for it: TargetInfo (undefined = out_target_id only), aid_whitelist. */
+	variant: Variant;
 }
 
 /** Why a strategy was or was not selected (explain output). */
@@ -81,7 +82,7 @@ export function selectStrategies(
 				applied,
 			),
 		);
-		out.push({ id: s.id, targetInfo: variant.targetInfo });
+		out.push({ id: s.id, idBytes: s.idBytes, variant });
 	}
 	return out;
 }

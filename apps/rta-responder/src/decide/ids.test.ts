@@ -4,8 +4,18 @@
  * non-device ids").
  * @module
  */
+import { MAX_OPENID_LENGTH } from "@txad/audience";
 import { hashDeviceId } from "@txad/muid";
-import { CacheDeviceIdType, create, DeviceIdTag, fromBinary, RtaDeviceSchema, toBinary } from "@txad/proto";
+import {
+	CacheDeviceIdType,
+	create,
+	DeviceIdTag,
+	encodeRtaRequest,
+	type RtaDeviceSchema,
+	type RtaDeviceView,
+	RtaRequestSchema,
+	readRtaRequest,
+} from "@txad/proto";
 import { md5Hex } from "@txad/signing";
 import { describe, it } from "vitest";
 import {
@@ -16,6 +26,7 @@ import {
 	ID_TYPES,
 	isIdType,
 	MAX_CANDIDATE_IDS,
+	MAX_RAW_ID_LENGTH,
 	type SkippedId,
 } from "./ids.ts";
 
@@ -43,8 +54,11 @@ function hashOf(n: number): string {
 	return hashDeviceId("caid", `caid-${n}`);
 }
 
-function device(init: Parameters<typeof create<typeof RtaDeviceSchema>>[1]) {
-	return create(RtaDeviceSchema, init);
+/** The device as /rta reads it: written to the wire and read back. */
+function device(init: Parameters<typeof create<typeof RtaDeviceSchema>>[1]): RtaDeviceView {
+	const view = readRtaRequest(encodeRtaRequest(create(RtaRequestSchema, { device: init ?? {} }))).device;
+	if (view === undefined) throw new Error("no device");
+	return view;
 }
 
 describe("id types", () => {
@@ -88,14 +102,15 @@ describe("cachedIdType", () => {
 		[CacheDeviceIdType.NIL, undefined],
 		[99 as CacheDeviceIdType, undefined],
 	] as const)("present %i → %s", ([value, type], { expect }) => {
-		expect(cachedIdType(device({ cachedDeviceidType: value }), true)).toBe(type);
+		expect(cachedIdType(device({ cachedDeviceidType: value }))).toBe(type);
 	});
 
-	it("is undefined when the field is absent, although it then reads as IDFA_MD5 (0)", ({ expect }) => {
+	it("is undefined when the field is absent (a full decode would read IDFA_MD5 = 0)", ({ expect }) => {
 		// proto2: an absent enum decodes to its first value (docs/rta/wire-protocol.md "proto2 presence").
-		const absent = fromBinary(RtaDeviceSchema, toBinary(RtaDeviceSchema, device({ idfaMd5sum: idfa })));
-		expect(absent.cachedDeviceidType).toBe(CacheDeviceIdType.IDFA_MD5);
-		expect(cachedIdType(absent, false)).toBeUndefined();
+		expect(cachedIdType(device({ idfaMd5sum: idfa }))).toBeUndefined();
+		expect(cachedIdType(device({ idfaMd5sum: idfa, cachedDeviceidType: CacheDeviceIdType.IDFA_MD5 }))).toBe(
+			"idfa_md5",
+		);
 	});
 });
 
@@ -265,6 +280,18 @@ describe("collectIds: CAID (qaid_infos)", () => {
 		expect(skipped).toEqual([]);
 	});
 
+	it("does not hash a raw qaid longer than MAX_RAW_ID_LENGTH", ({ expect }) => {
+		const skipped: SkippedId[] = [];
+		const ids = collectIds(
+			device({ qaidInfos: [{ qaid: "c".repeat(MAX_RAW_ID_LENGTH + 1) }, { qaid: "caid-v2" }] }),
+			DEVICE_MODE,
+			undefined,
+			skipped,
+		);
+		expect(ids.map((c) => c.source)).toEqual(["device.qaid_infos[1].qaid"]);
+		expect(skipped.map((s) => [s.source, s.reason])).toEqual([["device.qaid_infos[0].qaid", "too_long"]]);
+	});
+
 	it("uses the qaid when qaid_md5sum is malformed", ({ expect }) => {
 		const skipped: SkippedId[] = [];
 		const ids = collectIds(
@@ -419,6 +446,32 @@ describe("collectIds in openid mode", () => {
 			{ type: "openid", value: "null", source: "device.wx_openid[3]", reason: "non_device" },
 			{ type: "openid", value: "o1", source: "device.wx_openid[4]", reason: "duplicate" },
 		]);
+	});
+
+	it("treats an openid longer than any stored one as unusable, before any lookup (KV keys are ≤ 512 bytes)", ({
+		expect,
+	}) => {
+		const long = "o".repeat(MAX_OPENID_LENGTH + 1);
+		const skipped: SkippedId[] = [];
+		const ids = collectIds(
+			device({
+				wxOpenid: [
+					{ appid: "wx_a", openid: "o".repeat(600) },
+					{ appid: "wx_a", openid: long },
+					{ appid: "wx_a", openid: "o".repeat(MAX_OPENID_LENGTH) },
+				],
+			}),
+			mode,
+			undefined,
+			skipped,
+		);
+		expect(ids.map((c) => c.value)).toEqual(["o".repeat(MAX_OPENID_LENGTH)]);
+		expect(skipped.map((s) => [s.source, s.reason, s.value.length])).toEqual([
+			["device.wx_openid[0]", "too_long", 65],
+			["device.wx_openid[1]", "too_long", 65],
+		]);
+		// Only garbage ids: NO_USABLE_ID, never a lookup (so never a storage error nor a FALLBACK take).
+		expect(collectIds(device({ wxOpenid: [{ appid: "wx_a", openid: long }] }), mode, undefined)).toEqual([]);
 	});
 
 	it("skips an empty openid of another appid silently", ({ expect }) => {

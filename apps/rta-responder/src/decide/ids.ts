@@ -17,9 +17,9 @@
  * audience snapshots are built in, so the CLI, the admin API and `/rta` agree on them.
  * @module
  */
-import { audienceKey, type IdType, isPlaceholderHash } from "@txad/audience";
+import { audienceKey, type IdType, isPlaceholderHash, MAX_OPENID_LENGTH } from "@txad/audience";
 import { hashDeviceId, isNonDeviceRawId } from "@txad/muid";
-import { CacheDeviceIdType, DeviceIdTag, type RtaDevice } from "@txad/proto";
+import { CacheDeviceIdType, DeviceIdTag, type RtaDeviceView } from "@txad/proto";
 
 export { audienceKey, ID_TYPES, type IdType, isIdType } from "@txad/audience";
 
@@ -45,7 +45,23 @@ export interface CandidateId {
 }
 
 /** Why an id present in the request was not looked up. */
-export type SkipReason = "doubtful" | "non_device" | "malformed" | "other_appid" | "duplicate" | "over_limit";
+export type SkipReason =
+	| "doubtful"
+	| "non_device"
+	| "malformed"
+	| "too_long"
+	| "other_appid"
+	| "duplicate"
+	| "over_limit";
+
+/**
+ * Longest raw CAID (`qaid_infos[].qaid`) hashed here. A CAID is 32 characters; anything far
+ * longer is garbage, and bounding it keeps one request from hashing kilobytes per entry.
+ */
+export const MAX_RAW_ID_LENGTH = 128;
+
+/** Longest id value an explanation repeats (a skipped over-long id is cut). */
+const SHOWN_ID_LENGTH = 64;
 
 /**
  * Most ids looked up per request; later ones in decision order are skipped as `over_limit`.
@@ -105,13 +121,13 @@ const ORDER_BY_CACHED_TYPE: ReadonlyMap<IdType | undefined, readonly IdType[]> =
 
 /**
  * The id type the platform caches our answer under.
- * @param device - the request's device
- * @param cachedTypeSet - whether `cached_deviceid_type` is present on the wire (proto2 enums
- *   read 0 = IDFA_MD5 when absent, so presence must come from the decoder)
+ * @param device - the request's device (`cachedDeviceidType` undefined when absent from the wire:
+ *   a proto2 enum reads 0 = IDFA_MD5 when absent, so presence comes from the reader)
  * @returns the id type, or undefined for NIL / absent
  */
-export function cachedIdType(device: RtaDevice, cachedTypeSet: boolean): IdType | undefined {
-	return cachedTypeSet ? CACHED_TYPE[device.cachedDeviceidType] : undefined;
+export function cachedIdType(device: RtaDeviceView): IdType | undefined {
+	const type = device.cachedDeviceidType;
+	return type === undefined ? undefined : CACHED_TYPE[type as CacheDeviceIdType];
 }
 
 /**
@@ -124,7 +140,7 @@ export function cachedIdType(device: RtaDevice, cachedTypeSet: boolean): IdType 
  * @example collectIds(device, { kind: "device_id" }, "imei_md5")
  */
 export function collectIds(
-	device: RtaDevice,
+	device: RtaDeviceView,
 	mode: InteractionMode,
 	cachedType: IdType | undefined,
 	skipped?: SkippedId[],
@@ -134,6 +150,11 @@ export function collectIds(
 		for (const [i, wx] of device.wxOpenid.entries()) {
 			const source = `device.wx_openid[${i}]`;
 			if (wx.openid === "") continue;
+			// No snapshot or delta holds a longer one (@txad/audience MAX_OPENID_LENGTH).
+			if (wx.openid.length > MAX_OPENID_LENGTH) {
+				skipped?.push({ type: "openid", value: shown(wx.openid), source, reason: "too_long" });
+				continue;
+			}
 			if (wx.appid !== mode.appid) {
 				skipped?.push({ type: "openid", value: wx.openid, source, reason: "other_appid" });
 				continue;
@@ -168,7 +189,9 @@ export function collectIds(
 		// a good qaid.
 		if (info.qaid !== "" && !HASH.test(md5)) {
 			const source = `device.qaid_infos[${i}].qaid`;
-			if (isNonDeviceRawId(info.qaid))
+			if (info.qaid.length > MAX_RAW_ID_LENGTH)
+				skipped?.push({ type: "caid_md5", value: shown(info.qaid), source, reason: "too_long" });
+			else if (isNonDeviceRawId(info.qaid))
 				skipped?.push({ type: "caid_md5", value: info.qaid, source, reason: "non_device" });
 			else addHash(c, "caid_md5", hashDeviceId("caid", info.qaid), source);
 		}
@@ -183,7 +206,7 @@ export function collectIds(
 
 /** What one collectIds call accumulates. */
 interface Collector {
-	doubtful: readonly DeviceIdTag[];
+	doubtful: readonly number[];
 	byType: Partial<Record<IdType, CandidateId[]>>;
 	skipped: SkippedId[] | undefined;
 }
@@ -193,7 +216,7 @@ function addHash(c: Collector, type: IdType, raw: string, source: string): void 
 	if (raw === "") return;
 	const skipped = c.skipped;
 	if (!HASH.test(raw)) {
-		skipped?.push({ type, value: raw, source, reason: "malformed" });
+		skipped?.push({ type, value: shown(raw), source, reason: "malformed" });
 		return;
 	}
 	const value = raw.toLowerCase();
@@ -221,7 +244,12 @@ function limited(ids: CandidateId[], skipped: SkippedId[] | undefined): Candidat
 	return ids;
 }
 
-function isDoubtful(tags: readonly DeviceIdTag[], type: IdType): boolean {
-	for (const tag of tags) if (DOUBTFUL_TYPE[tag] === type) return true;
+function isDoubtful(tags: readonly number[], type: IdType): boolean {
+	for (const tag of tags) if (DOUBTFUL_TYPE[tag as DeviceIdTag] === type) return true;
 	return false;
+}
+
+// An explanation repeats at most SHOWN_ID_LENGTH characters of a skipped id.
+function shown(value: string): string {
+	return value.length > SHOWN_ID_LENGTH ? `${value.slice(0, SHOWN_ID_LENGTH)}…` : value;
 }

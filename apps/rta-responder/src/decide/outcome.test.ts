@@ -4,15 +4,12 @@
  * deadline fallback and the exact wire response.
  * @module
  */
-import { isFieldSet } from "@bufbuild/protobuf";
 import { type Membership, membershipOf, type SegmentEntry } from "@txad/audience";
-import { decodeRtaResponse, encodeRtaResponse, RtaResponseSchema } from "@txad/proto";
 import { describe, it } from "vitest";
 import { RtaCode, type RtaCodeName } from "../codes.ts";
 import { compiledConfig } from "../config/strategies.testdata.ts";
 import type { CandidateId } from "./ids.ts";
 import {
-	buildResponse,
 	cacheTimeUntil,
 	type DecisionTrace,
 	decideFromMemberships,
@@ -53,7 +50,7 @@ function m(...entries: (string | SegmentEntry)[]): Membership {
 }
 
 function emptyTrace(): DecisionTrace {
-	return { used: [], segments: [], selectionEnds: null, strategies: [] };
+	return { used: [], segments: [], selectionEnds: null, strategies: [], ads: [] };
 }
 
 describe("decideFromMemberships", () => {
@@ -65,17 +62,22 @@ describe("decideFromMemberships", () => {
 			[null, m("gold"), m("vip")],
 			[],
 			1000,
+			undefined,
 			trace,
 		);
-		expect(out).toEqual({
-			code: RtaCode.TAKE,
-			reason: "TAKE",
-			selected: [
-				{ id: "st_vip", targetInfo: closed.byId.get("st_vip")?.base.targetInfo },
-				{ id: "st_gold", targetInfo: undefined },
-			],
-			cacheTime: 5000,
-		});
+		expect(out).toEqual(
+			expect.objectContaining({
+				code: RtaCode.TAKE,
+				reason: "TAKE",
+				selected: [
+					expect.objectContaining({ id: "st_vip", variant: closed.byId.get("st_vip")?.base }),
+					expect.objectContaining({ id: "st_gold", variant: closed.byId.get("st_gold")?.base }),
+				],
+				cacheTime: 5000,
+				aidWhitelist: [],
+				adResults: undefined,
+			}),
+		);
 		expect(trace.used).toEqual([oaid, mac]);
 		expect(trace.segments).toEqual(["gold", "vip"]);
 		expect(trace.strategies.map((s) => [s.id, s.selected])).toEqual([
@@ -99,15 +101,15 @@ describe("decideFromMemberships", () => {
 			"st_gold",
 		]);
 		const trace = emptyTrace();
-		expect(decideFromMemberships(closed, [imei], [r], [], 1000, trace).selected.map((s) => s.id)).toEqual([
-			"st_gold",
-		]);
+		expect(
+			decideFromMemberships(closed, [imei], [r], [], 1000, undefined, trace).selected.map((s) => s.id),
+		).toEqual(["st_gold"]);
 		expect(trace.segments).toEqual(["gold"]);
 		const ended = m(["vip", 900], ["gold", 1000]);
 		const t2 = emptyTrace();
-		expect(decideFromMemberships(closed, [imei, oaid], [ended, m("gold")], [], 1000, t2).code).toBe(
-			RtaCode.TAKE,
-		);
+		expect(
+			decideFromMemberships(closed, [imei, oaid], [ended, m("gold")], [], 1000, undefined, t2).code,
+		).toBe(RtaCode.TAKE);
 		expect(t2.used).toEqual([oaid]);
 	});
 
@@ -115,12 +117,9 @@ describe("decideFromMemberships", () => {
 		expect,
 	}) => {
 		const trace = emptyTrace();
-		expect(decideFromMemberships(closed, [imei], [m(["vip", 1000])], [], 5000, trace)).toEqual({
-			code: RtaCode.NO_STRATEGY,
-			reason: "NO_STRATEGY",
-			selected: [],
-			cacheTime: 5000,
-		});
+		expect(decideFromMemberships(closed, [imei], [m(["vip", 1000])], [], 5000, undefined, trace)).toEqual(
+			refusal("NO_STRATEGY", 5000),
+		);
 		expect(trace.used).toEqual([]);
 		expect(trace.segments).toEqual([]);
 		expect(trace.selectionEnds).toBeNull();
@@ -128,7 +127,7 @@ describe("decideFromMemberships", () => {
 
 	it("decides a device without any record on no segments (open strategies still select it)", ({ expect }) => {
 		const trace = emptyTrace();
-		const out = decideFromMemberships(config, [imei, oaid], [null, null], [], 0, trace);
+		const out = decideFromMemberships(config, [imei, oaid], [null, null], [], 0, undefined, trace);
 		expect(out.code).toBe(RtaCode.TAKE);
 		expect(out.selected.map((s) => s.id)).toEqual(["st_open", "st_all"]);
 		expect(out.cacheTime).toBe(7200);
@@ -145,7 +144,10 @@ describe("decideFromMemberships", () => {
 
 	it("never answers TAKE without a strategy", ({ expect }) => {
 		const out = decideFromMemberships(config, [imei], [m("paid")], [2001], 0);
-		expect(out).toEqual({ code: RtaCode.NO_STRATEGY, reason: "NO_STRATEGY", selected: [], cacheTime: 7200 });
+		expect(out).toEqual(refusal("NO_STRATEGY", 7200));
+		expect(out).toEqual(
+			expect.objectContaining({ code: RtaCode.NO_STRATEGY, selected: [], cacheTime: 7200 }),
+		);
 	});
 });
 
@@ -160,6 +162,7 @@ describe("response_cache_time and segment ends", () => {
 			[m(["vip", NOW + 5000], ["new_user", NOW + 9000])],
 			[],
 			NOW,
+			undefined,
 			trace,
 		);
 		expect(out.selected.map((s) => s.id)).toEqual(["st_vip", "st_new", "st_every"]);
@@ -214,10 +217,15 @@ describe("response_cache_time and segment ends", () => {
 
 	it("selectionEnd / cacheTimeUntil alone", ({ expect }) => {
 		const united = m(["vip", NOW + 100]);
-		expect(selectionEnd(long, [{ id: "st_every", targetInfo: undefined }], united)).toBeUndefined();
-		expect(selectionEnd(long, [{ id: "ghost", targetInfo: undefined }], united)).toBeUndefined();
-		expect(selectionEnd(long, [{ id: "st_vip", targetInfo: undefined }], united)).toBe(NOW + 100);
-		expect(selectionEnd(long, [{ id: "st_vip", targetInfo: undefined }], m("vip"))).toBeUndefined();
+		const sel = (id: string) => {
+			const base = long.byId.get(id)?.base ?? long.byId.get("st_every")?.base;
+			if (base === undefined) throw new Error(id);
+			return [{ id, idBytes: new TextEncoder().encode(id), variant: base }];
+		};
+		expect(selectionEnd(long, sel("st_every"), united)).toBeUndefined();
+		expect(selectionEnd(long, sel("ghost"), united)).toBeUndefined();
+		expect(selectionEnd(long, sel("st_vip"), united)).toBe(NOW + 100);
+		expect(selectionEnd(long, sel("st_vip"), m("vip"))).toBeUndefined();
 		expect(cacheTimeUntil(long, undefined, NOW)).toBe(86_400);
 		expect(cacheTimeUntil(long, NOW + 10_000, NOW)).toBe(10_000);
 		expect(cacheTimeUntil(long, NOW + 10, NOW)).toBe(3600);
@@ -229,19 +237,29 @@ describe("fallbackOutcome", () => {
 	it("takes the FALLBACK strategy of the loaded config, with its bid fields, for the platform minimum", ({
 		expect,
 	}) => {
-		expect(fallbackOutcome({ kind: "strategy", id: "st_vip" }, closed)).toEqual({
-			code: RtaCode.TAKE,
-			reason: "TAKE",
-			selected: [{ id: "st_vip", targetInfo: closed.byId.get("st_vip")?.base.targetInfo }],
-			cacheTime: 3600,
-		});
+		expect(fallbackOutcome({ kind: "strategy", id: "st_vip" }, closed)).toEqual(
+			expect.objectContaining({
+				code: RtaCode.TAKE,
+				reason: "TAKE",
+				selected: [expect.objectContaining({ id: "st_vip", variant: closed.byId.get("st_vip")?.base })],
+				cacheTime: 3600,
+			}),
+		);
 		expect(fallbackOutcome({ kind: "strategy", id: "st_gold" }, closed).selected).toEqual([
-			{ id: "st_gold", targetInfo: undefined },
+			expect.objectContaining({ id: "st_gold", variant: closed.byId.get("st_gold")?.base }),
 		]);
 	});
 
 	it("refuses with DEADLINE and no cache time otherwise", ({ expect }) => {
-		const deadline = { code: RtaCode.DEADLINE, reason: "DEADLINE", selected: [], cacheTime: undefined };
+		const deadline = refusal("DEADLINE");
+		expect(deadline).toEqual(
+			expect.objectContaining({
+				code: RtaCode.DEADLINE,
+				reason: "DEADLINE",
+				selected: [],
+				cacheTime: undefined,
+			}),
+		);
 		expect(fallbackOutcome({ kind: "strategy", id: "ghost" }, closed)).toEqual(deadline);
 		expect(fallbackOutcome({ kind: "strategy", id: "st_vip" }, undefined)).toEqual(deadline);
 		expect(fallbackOutcome({ kind: "refuse" }, closed)).toEqual(deadline);
@@ -265,52 +283,13 @@ describe("refusal", () => {
 			reason,
 			selected: [],
 			cacheTime: undefined,
+			aidWhitelist: [],
+			extras: undefined,
+			adResults: undefined,
 		});
 	});
 
 	it("carries a cache time when given", ({ expect }) => {
 		expect(refusal("NO_STRATEGY", 3600).cacheTime).toBe(3600);
-	});
-});
-
-describe("buildResponse", () => {
-	const take = decideFromMemberships(config, [imei], [m("new_user", "vip")], [], 0);
-
-	it("lists every selected strategy, and TargetInfos only for those with bid fields", ({ expect }) => {
-		const res = buildResponse("req-1", take, 3);
-		expect(res.requestId).toBe("req-1");
-		expect(res.code).toBe(0);
-		expect(res.processingTimeMs).toBe(3);
-		expect(res.responseCacheTime).toBe(7200);
-		expect(res.outTargetId).toEqual(["st_new", "st_vip", "st_open", "st_all"]);
-		expect(res.targetInfos.map((t) => t.outTargetId)).toEqual(["st_new", "st_open"]);
-		expect(res.targetInfos[0]).toBe(take.selected[0]?.targetInfo);
-	});
-
-	it("puts code 0 and processing_time_ms 0 on the wire (proto2 presence)", ({ expect }) => {
-		const res = decodeRtaResponse(encodeRtaResponse(buildResponse("r", take, 0)));
-		expect(isFieldSet(res, RtaResponseSchema.field.code)).toBe(true);
-		expect(isFieldSet(res, RtaResponseSchema.field.processingTimeMs)).toBe(true);
-		expect(res.code).toBe(0);
-	});
-
-	it("leaves out an empty request id, a missing processing time and a missing cache time", ({ expect }) => {
-		const res = buildResponse("", refusal("PING"), undefined);
-		expect(isFieldSet(res, RtaResponseSchema.field.code)).toBe(true);
-		expect(res.code).toBe(RtaCode.PING);
-		for (const field of ["requestId", "processingTimeMs", "responseCacheTime"] as const)
-			expect(isFieldSet(res, RtaResponseSchema.field[field])).toBe(false);
-		// Unset fields read as their defaults, as in any decoded message.
-		expect([res.requestId, res.processingTimeMs, res.responseCacheTime]).toEqual(["", 0, 0]);
-		expect(res.outTargetId).toEqual([]);
-		expect(res.targetInfos).toEqual([]);
-		// code alone: field 2, varint 8.
-		expect(encodeRtaResponse(res)).toEqual(new Uint8Array([0x10, 0x08]));
-	});
-
-	it("sends a refusal's cache time", ({ expect }) => {
-		const res = buildResponse("r", refusal("NO_STRATEGY", 3600), 1);
-		expect(res.responseCacheTime).toBe(3600);
-		expect(res.outTargetId).toEqual([]);
 	});
 });

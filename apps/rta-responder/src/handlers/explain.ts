@@ -9,31 +9,30 @@
  * every CONFIG_REFRESH_SECONDS).
  * @module
  */
-import { fromJson, isFieldSet, type JsonValue, toJson } from "@bufbuild/protobuf";
+import { fromJson, type JsonValue, toJson } from "@bufbuild/protobuf";
 import {
-	decodeRtaRequest,
-	RtaDeviceSchema,
-	type RtaRequest,
+	decodeBase64,
+	decodeRtaResponse,
+	encodeRtaRequest,
+	isProtoError,
 	RtaRequestSchema,
+	type RtaRequestView,
 	RtaResponseSchema,
+	readRtaRequest,
 } from "@txad/proto";
 import { readBytesWithin, readJsonWithin } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
+import { secondStageAds } from "../answer.ts";
 import { audienceReader } from "../audience/isolate.ts";
 import { requireAdmin } from "../auth.ts";
 import { codeName } from "../codes.ts";
 import { compileStored } from "../config/store.ts";
 import { cachedIdType, collectIds, type SkippedId } from "../decide/ids.ts";
-import {
-	buildResponse,
-	type DecisionTrace,
-	decideFromMemberships,
-	type Outcome,
-	refusal,
-} from "../decide/outcome.ts";
+import { type DecisionTrace, decideFromMemberships, type Outcome, refusal } from "../decide/outcome.ts";
 import { bodyRefusal, invalidField } from "../errors.ts";
 import { readConfigText } from "../kv.ts";
 import { getSettings } from "../settings.ts";
+import { encodeAnswer } from "../wire/response.ts";
 import { inspectionView } from "./admin-audience.ts";
 import { MAX_RTA_BODY_BYTES } from "./rta.ts";
 
@@ -48,12 +47,14 @@ import { MAX_RTA_BODY_BYTES } from "./rta.ts";
 export async function handleExplain(request: IRequest, env: Env): Promise<Response> {
 	const settings = getSettings(env);
 	requireAdmin(request, settings);
-	const req = await readRtaRequest(request);
+	const req = await readExplainedRequest(request);
+	const ads = secondStageAds(req);
 	const nowSeconds = Math.floor(Date.now() / 1000);
 
 	const base = {
 		request_id: req.id,
 		is_test: req.isTest,
+		second_stage: ads !== undefined,
 		mode: settings.mode.kind === "openid" ? `openid (appid ${settings.mode.appid})` : "device_id",
 		notes: [
 			"manifest, shards and deltas read from KV, not from isolate memory or the Cache API; /rta answers from what its isolate loaded, refreshed every CONFIG_REFRESH_SECONDS",
@@ -66,15 +67,17 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 			...extra,
 			code: outcome.code,
 			code_name: codeName(outcome.code),
-			response: toJson(RtaResponseSchema, buildResponse(req.id, outcome, 0), { useProtoFieldName: true }),
+			// The bytes /rta would send, read back: what is shown is what goes on the wire.
+			response: toJson(RtaResponseSchema, decodeRtaResponse(encodeAnswer(req.idBytes, outcome, 0)), {
+				useProtoFieldName: true,
+			}),
 		});
 
 	if (req.isPing) return done(refusal("PING"), { reason: "is_ping: answered at once, no storage read" });
 	const device = req.device;
 	if (device === undefined) return done(refusal("NO_DEVICE"), { reason: "the request has no device" });
 
-	const cachedTypeSet = isFieldSet(device, RtaDeviceSchema.field.cachedDeviceidType);
-	const cachedType = cachedIdType(device, cachedTypeSet);
+	const cachedType = cachedIdType(device);
 	const skipped: SkippedId[] = [];
 	const candidates = collectIds(device, settings.mode, cachedType, skipped);
 	const idsPart = { cached_deviceid_type: cachedType ?? null, skipped_ids: skipped };
@@ -94,7 +97,7 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 	});
 
 	const config = compileStored(await readConfigText(env), settings.platformCacheTime, null, "").compiled;
-	const exp_ids = req.exps.map((e) => e.expId);
+	const exp_ids = req.expIds;
 	if (config === null)
 		return done(refusal("NOT_CONFIGURED"), {
 			...idsPart,
@@ -103,8 +106,8 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 			reason: "no valid strategy config is stored",
 		});
 
-	const trace: DecisionTrace = { used: [], segments: [], selectionEnds: null, strategies: [] };
-	const outcome = decideFromMemberships(config, candidates, memberships, exp_ids, nowSeconds, trace);
+	const trace: DecisionTrace = { used: [], segments: [], selectionEnds: null, strategies: [], ads: [] };
+	const outcome = decideFromMemberships(config, candidates, memberships, exp_ids, nowSeconds, ads, trace);
 	return done(outcome, {
 		...idsPart,
 		ids,
@@ -119,6 +122,9 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 			selection_ends: trace.selectionEnds,
 		},
 		strategies: trace.strategies,
+		...(ads === undefined
+			? {}
+			: { ads: trace.ads, second_stage_configured: config.secondStage !== undefined }),
 		reason:
 			outcome.selected.length > 0
 				? `selected ${outcome.selected.map((s) => s.id).join(", ")}`
@@ -128,7 +134,7 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 	});
 }
 
-async function readRtaRequest(request: IRequest): Promise<RtaRequest> {
+async function readExplainedRequest(request: IRequest): Promise<RtaRequestView> {
 	const type = request.headers.get("content-type") ?? "";
 	if (type.includes("protobuf")) {
 		const body = await readBytesWithin(request, MAX_RTA_BODY_BYTES);
@@ -145,16 +151,20 @@ async function readRtaRequest(request: IRequest): Promise<RtaRequest> {
 		if (typeof b64 !== "string") throw invalidField("request_base64", "must be a base64 string");
 		let bytes: Uint8Array;
 		try {
-			bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-		} catch {
-			throw invalidField("request_base64", "is not base64");
+			bytes = decodeBase64(b64, "request_base64");
+		} catch (e) {
+			if (isProtoError(e)) throw invalidField("request_base64", "is not base64");
+			throw e;
 		}
 		return decodeOrThrow(bytes, "request_base64");
 	}
 	if (reqJson === undefined)
 		throw invalidField("request", 'send {"request": {...}} or {"request_base64": "..."}');
 	try {
-		return fromJson(RtaRequestSchema, reqJson as JsonValue, { ignoreUnknownFields: false });
+		// Through the wire form, so the request is read exactly as /rta reads it.
+		return readRtaRequest(
+			encodeRtaRequest(fromJson(RtaRequestSchema, reqJson as JsonValue, { ignoreUnknownFields: false })),
+		);
 	} catch (e) {
 		throw invalidField(
 			"request",
@@ -163,9 +173,9 @@ async function readRtaRequest(request: IRequest): Promise<RtaRequest> {
 	}
 }
 
-function decodeOrThrow(bytes: Uint8Array, field = "body"): RtaRequest {
+function decodeOrThrow(bytes: Uint8Array, field = "body"): RtaRequestView {
 	try {
-		return decodeRtaRequest(bytes);
+		return readRtaRequest(bytes);
 	} catch (e) {
 		throw invalidField(field, `not an RtaRequest: ${e instanceof Error ? e.message : String(e)}`);
 	}

@@ -4,24 +4,29 @@
  * (docs/rta/http-behaviour.md "Status codes": any error counts as a timeout). Only a failed header
  * check (401, empty body) and an oversize body (413) answer otherwise.
  *
- * Transport only: header check, body limits, decode, then `answerRequest` (src/answer.ts: look
- * up, then decide — without a promise when every shard is in memory), then encode.
+ * Transport only: header check, body limit, read the request (`readRtaRequest`: strict, the id's
+ * exact bytes), `answerRequest` (src/answer.ts: look up, then decide — without a promise when every
+ * shard is in memory), write the answer (src/wire/response.ts), then the log lines
+ * (src/raw-log.ts).
  * @module
  */
-import { decodeRtaRequest, encodeRtaResponse, type RtaRequest } from "@txad/proto";
+import { type RtaRequestView, readRtaRequest } from "@txad/proto";
 import { describeError, log, readBytesWithin } from "@txad/worker-kit";
-import { answerRequest } from "../answer.ts";
+import { answerRequest, secondStageAds } from "../answer.ts";
 import { audienceReader } from "../audience/isolate.ts";
 import { checkSignHeaders } from "../auth.ts";
 import { currentConfig, peekConfig } from "../config/store.ts";
-import { buildResponse, type Outcome, refusal } from "../decide/outcome.ts";
+import { type Outcome, refusal } from "../decide/outcome.ts";
 import { countCode, metrics } from "../metrics.ts";
+import { logRaw, shouldLogRaw } from "../raw-log.ts";
 import { getSettings, type Settings } from "../settings.ts";
+import { encodeAnswer } from "../wire/response.ts";
 
 /** Largest body accepted; a real RtaRequest is a few hundred bytes. */
 export const MAX_RTA_BODY_BYTES = 64 * 1024;
 
 const PROTOBUF_HEADERS = { "content-type": "application/x-protobuf" } as const;
+const NO_ID = new Uint8Array(0);
 
 /**
  * Handles `POST /rta`.
@@ -49,23 +54,27 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 	if (read.kind === "too_large") return tooLarge(request);
 	const body = read.bytes;
 
-	let req: RtaRequest;
+	let req: RtaRequestView;
 	try {
-		req = decodeRtaRequest(body);
+		req = readRtaRequest(body);
 	} catch (e) {
 		log("warn", "rta_undecodable", { bytes: body.byteLength, error: describeError(e), head: hexHead(body) });
-		return answer("", refusal("UNDECODABLE"), start);
+		const outcome = refusal("UNDECODABLE");
+		const bytes = answerBytes(NO_ID, outcome, start);
+		if (shouldLogRaw(settings, undefined, outcome)) logRaw(body, bytes, undefined, outcome, start, false);
+		return protobuf(bytes);
 	}
 
 	if (req.isPing) {
 		metrics.pings++;
 		// docs/rta/http-behaviour.md "Ping and test requests": a latency probe gets only code and
 		// request_id, at once, no storage read.
-		return answer(req.id, refusal("PING"), start, true);
+		return protobuf(answerBytes(req.idBytes, refusal("PING"), start, true));
 	}
 	if (req.isTest) metrics.tests++;
 
 	let outcome: Outcome | Promise<Outcome>;
+	let waited = false;
 	try {
 		const background = (work: Promise<unknown>) => ctx.waitUntil(work);
 		outcome = answerRequest(req, {
@@ -80,22 +89,27 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 	} catch (e) {
 		outcome = internal(req, e);
 	}
-	if (outcome instanceof Promise) outcome = await outcome.catch((e: unknown) => internal(req, e));
-	const response = answer(req.id, outcome, start);
+	if (outcome instanceof Promise) {
+		waited = true;
+		outcome = await outcome.catch((e: unknown) => internal(req, e));
+	}
+	const bytes = answerBytes(req.idBytes, outcome, start);
+	if (shouldLogRaw(settings, req, outcome)) logRaw(body, bytes, req, outcome, start, waited);
 	if (req.isTest || (settings.logSampleRate > 0 && Math.random() < settings.logSampleRate)) {
 		log("info", "rta", {
 			id: req.id,
 			test: req.isTest,
+			second_stage: secondStageAds(req) !== undefined,
 			code: outcome.code,
 			reason: outcome.reason,
 			strategies: outcome.selected.map((s) => s.id),
 			ms: Date.now() - start,
 		});
 	}
-	return response;
+	return protobuf(bytes);
 }
 
-function internal(req: RtaRequest, e: unknown): Outcome {
+function internal(req: RtaRequestView, e: unknown): Outcome {
 	log("error", "rta_internal_error", {
 		id: req.id,
 		error: describeError(e),
@@ -104,10 +118,18 @@ function internal(req: RtaRequest, e: unknown): Outcome {
 	return refusal("INTERNAL");
 }
 
-function answer(requestId: string, outcome: Outcome, start: number, ping = false): Response {
+function answerBytes(
+	idBytes: Uint8Array,
+	outcome: Outcome,
+	start: number,
+	ping = false,
+): Uint8Array<ArrayBuffer> {
 	countCode(outcome.code);
-	const res = buildResponse(requestId, outcome, ping ? undefined : Date.now() - start);
-	return new Response(encodeRtaResponse(res), { headers: PROTOBUF_HEADERS });
+	return encodeAnswer(idBytes, outcome, ping ? undefined : Date.now() - start);
+}
+
+function protobuf(bytes: Uint8Array<ArrayBuffer>): Response {
+	return new Response(bytes, { headers: PROTOBUF_HEADERS });
 }
 
 function tooLarge(request: Request): Response {
