@@ -73,8 +73,8 @@ describe("transport and decoding", () => {
 		["garbage bytes", new Uint8Array([0xff, 0xff, 0xff, 0xff, 0x0f, 0x42])],
 		// id (field 1, len 10) but only 3 bytes follow.
 		["truncated protobuf", new Uint8Array([0x0a, 0x0a, 0x61, 0x62, 0x63])],
-		// field 5 (device) as a varint instead of a message: wrong wire type.
-		["wrong wire type", new Uint8Array([0x28, 0x01])],
+		// device (5) of 3 bytes whose imei_md5sum claims 32: runs past its sub-message.
+		["a field past the end of its sub-message", new Uint8Array([0x2a, 0x03, 0x1a, 0x20, 0x61, 0x61])],
 	] as const)("HTTP 200 with code UNDECODABLE for %s", async ([, body], { expect }) => {
 		const res = await postRta(body);
 		expect(res.status).toBe(200);
@@ -89,6 +89,12 @@ describe("transport and decoding", () => {
 		const res = await postRta(new Uint8Array([0x2a, 0x04, 0x1a, 0x02, 0xc3, 0x28]));
 		expect(res.status).toBe(200);
 		expect((await decoded(res)).code).toBe(RtaCode.NO_USABLE_ID);
+	});
+
+	it("skips a known field sent with another wire type, as protobuf C++/Java/Go do", async ({ expect }) => {
+		// field 5 (device) as a varint: an unknown field, so the request has no device.
+		const res = await postRta(new Uint8Array([0x28, 0x01]));
+		expect((await decoded(res)).code).toBe(RtaCode.NO_DEVICE);
 	});
 
 	it("refuses an empty body as a request with no device", async ({ expect }) => {
