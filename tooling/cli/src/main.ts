@@ -11,6 +11,7 @@ import { audiencePublish } from "./commands/audience-publish.ts";
 import { audienceUpload } from "./commands/audience-upload.ts";
 import { muidCommand } from "./commands/muid.ts";
 import { rtaCheck } from "./commands/rta-check.ts";
+import { rtaDecode } from "./commands/rta-decode.ts";
 import { rtaLoadtest } from "./commands/rta-loadtest.ts";
 import { rtaSignSync } from "./commands/rta-sign-sync.ts";
 import { signConversion, signDspb } from "./commands/sign.ts";
@@ -22,6 +23,7 @@ export const COMMANDS: readonly Command[] = [
 	rtaCheck,
 	rtaLoadtest,
 	rtaSignSync,
+	rtaDecode,
 	audienceBuild,
 	audiencePublish,
 	audienceUpload,
@@ -44,7 +46,7 @@ export function cliVersion(): string {
 
 /** The command groups (`txad rta …`), with what they are for. */
 const GROUPS: Record<string, string> = {
-	rta: "check, load-test and configure an RTA responder (docs/rta/admission.md steps 6–7)",
+	rta: "check, load-test, configure an RTA responder and decode its traffic (docs/rta/admission.md steps 6–7)",
 	audience: "build and load the responder's audience",
 	admission: "the 《RTA准入申请表》 admission form",
 	sign: "DSP-B and conversion signatures",
