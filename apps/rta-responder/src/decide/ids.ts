@@ -112,7 +112,35 @@ const CACHED_TYPE: Readonly<Partial<Record<CacheDeviceIdType, IdType>>> = {
 	[CacheDeviceIdType.QAID]: "caid_md5",
 };
 
-const HASH = /^[0-9a-fA-F]{32}$/;
+/**
+ * An md5 digest as the audience keys it: 32 hex digits, lower case.
+ * @param raw - the field as sent
+ * @returns `raw` itself when it already is one (no new string), lower-cased when it has upper-case
+ *   digits, undefined when it is not 32 hex digits
+ */
+export function lowerHexDigest(raw: string): string | undefined {
+	if (raw.length !== 32) return undefined;
+	let upper = false;
+	for (let i = 0; i < 32; i++) {
+		const ch = raw.charCodeAt(i);
+		if ((ch >= 0x30 && ch <= 0x39) || (ch >= 0x61 && ch <= 0x66)) continue;
+		if (ch >= 0x41 && ch <= 0x46) upper = true;
+		else return undefined;
+	}
+	return upper ? raw.toLowerCase() : raw;
+}
+
+// Each device id type's slot in Collector.byType.
+const TYPE_SLOT: Readonly<Record<IdType, number>> = {
+	idfa_md5: 0,
+	caid_md5: 1,
+	oaid_md5: 2,
+	imei_md5: 3,
+	android_id_md5: 4,
+	mac_md5: 5,
+	openid: 6,
+};
+const TYPE_SLOTS = 7;
 
 // Lookup order per cached id type: that type first, then the rest of ID_TYPE_ORDER.
 const ORDER_BY_CACHED_TYPE: ReadonlyMap<IdType | undefined, readonly IdType[]> = new Map(
@@ -172,12 +200,19 @@ export function collectIds(
 		return limited(out, skipped);
 	}
 
-	const c: Collector = { doubtful: device.doubtfulIdsList, byType: {}, skipped };
+	const c: Collector = { doubtful: device.doubtfulIdsList, byType: new Array(TYPE_SLOTS), skipped };
 	const byType = c.byType;
-	for (const [type, field, source] of HASH_FIELDS) addHash(c, type, device[field], source);
-	for (const [i, info] of device.qaidInfos.entries()) {
+	// Index loops, no iterator or destructuring per field: this runs once per request.
+	for (let f = 0; f < HASH_FIELDS.length; f++) {
+		const [type, field, source] = HASH_FIELDS[f] as (typeof HASH_FIELDS)[number];
+		const raw = device[field];
+		if (raw !== "") addHash(c, type, raw, source);
+	}
+	const qaids = device.qaidInfos;
+	for (let i = 0; i < qaids.length; i++) {
+		const info = qaids[i] as (typeof qaids)[number];
 		// No more CAIDs than could be looked up: do not hash thousands of entries of one body.
-		if ((byType.caid_md5?.length ?? 0) >= MAX_CANDIDATE_IDS) {
+		if ((byType[TYPE_SLOT.caid_md5]?.length ?? 0) >= MAX_CANDIDATE_IDS) {
 			const value = info.qaidMd5sum || info.qaid;
 			if (value !== "")
 				skipped?.push({ type: "caid_md5", value, source: `device.qaid_infos[${i}]`, reason: "over_limit" });
@@ -187,7 +222,7 @@ export function collectIds(
 		addHash(c, "caid_md5", md5, `device.qaid_infos[${i}].qaid_md5sum`);
 		// The raw CAID when there is no usable digest of it: a malformed qaid_md5sum must not hide
 		// a good qaid.
-		if (info.qaid !== "" && !HASH.test(md5)) {
+		if (info.qaid !== "" && lowerHexDigest(md5) === undefined) {
 			const source = `device.qaid_infos[${i}].qaid`;
 			if (info.qaid.length > MAX_RAW_ID_LENGTH)
 				skipped?.push({ type: "caid_md5", value: shown(info.qaid), source, reason: "too_long" });
@@ -197,9 +232,10 @@ export function collectIds(
 		}
 	}
 
-	for (const type of ORDER_BY_CACHED_TYPE.get(cachedType) ?? ID_TYPE_ORDER) {
-		const list = byType[type];
-		if (list !== undefined) out.push(...list);
+	const order = ORDER_BY_CACHED_TYPE.get(cachedType) ?? ID_TYPE_ORDER;
+	for (let t = 0; t < order.length; t++) {
+		const list = byType[TYPE_SLOT[order[t] as IdType]];
+		if (list !== undefined) for (let k = 0; k < list.length; k++) out.push(list[k] as CandidateId);
 	}
 	return limited(out, skipped);
 }
@@ -207,7 +243,8 @@ export function collectIds(
 /** What one collectIds call accumulates. */
 interface Collector {
 	doubtful: readonly number[];
-	byType: Partial<Record<IdType, CandidateId[]>>;
+	/** Per id type (TYPE_SLOT), the usable ids in request order: an array, not an object with changing keys. */
+	byType: (CandidateId[] | undefined)[];
 	skipped: SkippedId[] | undefined;
 }
 
@@ -215,12 +252,12 @@ interface Collector {
 function addHash(c: Collector, type: IdType, raw: string, source: string): void {
 	if (raw === "") return;
 	const skipped = c.skipped;
-	if (!HASH.test(raw)) {
+	const value = lowerHexDigest(raw);
+	if (value === undefined) {
 		skipped?.push({ type, value: shown(raw), source, reason: "malformed" });
 		return;
 	}
-	const value = raw.toLowerCase();
-	if (isDoubtful(c.doubtful, type)) {
+	if (c.doubtful.length > 0 && isDoubtful(c.doubtful, type)) {
 		skipped?.push({ type, value, source, reason: "doubtful" });
 		return;
 	}
@@ -228,17 +265,19 @@ function addHash(c: Collector, type: IdType, raw: string, source: string): void 
 		skipped?.push({ type, value, source, reason: "non_device" });
 		return;
 	}
-	const list = c.byType[type];
+	const slot = TYPE_SLOT[type];
+	const list = c.byType[slot];
 	if (list?.some((x) => x.value === value)) {
 		skipped?.push({ type, value, source, reason: "duplicate" });
 		return;
 	}
 	const candidate = { type, value, key: audienceKey(type, value), source };
-	if (list === undefined) c.byType[type] = [candidate];
+	if (list === undefined) c.byType[slot] = [candidate];
 	else list.push(candidate);
 }
 
 function limited(ids: CandidateId[], skipped: SkippedId[] | undefined): CandidateId[] {
+	if (ids.length <= MAX_CANDIDATE_IDS) return ids;
 	for (const c of ids.splice(MAX_CANDIDATE_IDS))
 		skipped?.push({ type: c.type, value: c.value, source: c.source, reason: "over_limit" });
 	return ids;
