@@ -5,6 +5,7 @@
  *   npx tsx scripts/send-request.ts --idfa 1E2DFA89-496A-47FD-9941-DF1FC4E6484A --exp 1002
  *   npx tsx scripts/send-request.ts --hash oaid_md5:<md5> --header "X-Rta-Token: dev-rta-token"
  *   npx tsx scripts/send-request.ts --ping --url http://127.0.0.1:8787/rta
+ *   npx tsx scripts/send-request.ts --adlist 1001,1002      # second stage: prices these ad groups
  * @module
  */
 import { parseArgs } from "node:util";
@@ -16,6 +17,7 @@ import {
 	decodeRtaResponse,
 	encodeRtaRequest,
 	OperatingSystem,
+	RequestType,
 	RtaRequestSchema,
 	RtaResponseSchema,
 } from "@txad/proto";
@@ -33,6 +35,9 @@ const { values } = parseArgs({
 		header: { type: "string", multiple: true, default: [] },
 		ping: { type: "boolean", default: false },
 		test: { type: "boolean", default: false },
+		adlist: { type: "string" },
+		advertiser: { type: "string", default: "20001" },
+		target: { type: "string", default: "st_new_user" },
 	},
 });
 
@@ -65,12 +70,26 @@ if (values.idfa !== undefined) {
 	device.cachedDeviceidType = CacheDeviceIdType.IMEI_MD5;
 }
 
+// --adlist: a second-stage (ADLIST) request listing these ad groups, each with one creative
+// (docs/rta/advanced-features.md "What the request carries").
+const adgroups = values.adlist === undefined ? [] : values.adlist.split(",").map((id) => BigInt(id.trim()));
 const request = create(RtaRequestSchema, {
 	id: `demo-${Date.now()}`,
 	isPing: values.ping,
 	isTest: values.test,
 	device,
 	exps: values.exp.map((e) => ({ expId: Number(e) })),
+	...(values.adlist === undefined
+		? {}
+		: {
+				requestInfo: { requestType: RequestType.ADLIST_REQUEST },
+				adInfos: adgroups.map((adgroupId) => ({
+					adgroupId,
+					advertiserId: Number(values.advertiser),
+					outTargetId: values.target,
+					creativeInfos: [{ creativeId: adgroupId * 10n + 1n, crtTemplateId: 711 }],
+				})),
+			}),
 });
 const headers: Record<string, string> = { "content-type": "application/x-protobuf" };
 for (const h of values.header) {

@@ -395,7 +395,8 @@ describe("whitelists, tags, products and the second stage", () => {
 	it("reports every problem with its path", ({ expect }) => {
 		expect(
 			errorsOf({
-				dsp_tag: 18446744073709551615,
+				// A JSON number: what a config file with the tag unquoted holds (it would read 18446744073709552000).
+				dsp_tag: JSON.parse("18446744073709551615"),
 				dsp_tag_str: "这是一个超过二十字节的标签",
 				products: [
 					{
