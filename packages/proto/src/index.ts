@@ -30,13 +30,6 @@ export {
 } from "./gen/tencent/ad/rta/rta_pb.ts";
 export { fromManagementJson, toManagementJson } from "./management-json.ts";
 export {
-	decodeRtaRequest,
-	decodeRtaResponse,
-	encodeRtaRequest,
-	encodeRtaResponse,
-	readRtaRequest,
-} from "./rta.ts";
-export {
 	decodeBase64,
 	encodeBase64,
 	RTA_RAW_LOG_EVENT,
@@ -45,6 +38,13 @@ export {
 	readRtaRawLog,
 	rtaRawLogFields,
 } from "./raw-log.ts";
+export {
+	decodeRtaRequest,
+	decodeRtaResponse,
+	encodeRtaRequest,
+	encodeRtaResponse,
+	readRtaRequest,
+} from "./rta.ts";
 export type {
 	AdInfoView,
 	CreativeInfoView,
