@@ -7,6 +7,7 @@
 
 import { env } from "cloudflare:workers";
 import { describeError, log } from "@txad/worker-kit";
+import { handleRta } from "./handlers/rta.ts";
 import { noteRequest } from "./metrics.ts";
 import { router } from "./router.ts";
 import { getSettings } from "./settings.ts";
@@ -22,6 +23,10 @@ try {
 export default {
 	fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
 		noteRequest(Date.now());
+		// The RTA hot path skips the router (its stages cost more than deciding, measured on
+		// workerd's own socket: bench/e2e.ts); every other route goes through it.
+		if (request.method === "POST" && new URL(request.url).pathname === "/rta")
+			return handleRta(request, env, ctx);
 		return router.fetch(request, env, ctx);
 	},
 } satisfies ExportedHandler<Env>;

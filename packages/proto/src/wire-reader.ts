@@ -21,6 +21,8 @@ export const Wire = {
 export const NESTING_LIMIT = 100;
 
 const utf8 = new TextDecoder();
+/** Longest string read byte by byte when it is ASCII. */
+const SHORT_STRING = 64;
 
 /** A cursor over `bytes[pos, end)`. */
 export class WireReader {
@@ -244,7 +246,20 @@ export class WireReader {
 	string(): string {
 		const end = this.lengthDelimited();
 		const start = this.valueStart;
-		return end === start ? "" : utf8.decode(this.bytes.subarray(start, end));
+		if (end === start) return "";
+		// Short ASCII (ids, md5 digests: nearly every string of a request) without a TextDecoder
+		// call, which costs more than the whole loop on workerd; anything else is decoded.
+		if (end - start <= SHORT_STRING) {
+			const bytes = this.bytes;
+			let text = "";
+			for (let i = start; i < end; i++) {
+				const b = bytes[i] as number;
+				if (b >= 0x80) return utf8.decode(bytes.subarray(start, end));
+				text += String.fromCharCode(b);
+			}
+			return text;
+		}
+		return utf8.decode(this.bytes.subarray(start, end));
 	}
 
 	/**

@@ -86,6 +86,23 @@ describe("readBytesWithin", () => {
 		expect(await readBytesWithin(counted([bytes]), 4)).toEqual({ kind: "too_large", limit: 4 });
 	});
 
+	it("reads a declared length at once, and still refuses more bytes than the limit", async ({ expect }) => {
+		const bytes = new Uint8Array([1, 2, 3, 4, 5]);
+		// As a request from the network arrives: with its content-length.
+		const headers = { "content-length": "5" };
+		const request = new Request("https://kit.test/", { method: "POST", body: bytes, headers });
+		expect(await readBytesWithin(request, 5)).toEqual({ kind: "ok", bytes });
+		const again = new Request("https://kit.test/", { method: "POST", body: bytes, headers });
+		expect(await readBytesWithin(again, 4)).toEqual({ kind: "too_large", limit: 4 });
+		// A declared length that understates the body: the bytes are counted all the same.
+		const lying = {
+			headers: new Headers({ "content-length": "2" }),
+			body: null,
+			arrayBuffer: async () => bytes.buffer,
+		};
+		expect(await readBytesWithin(lying, 4)).toEqual({ kind: "too_large", limit: 4 });
+	});
+
 	it("refuses a declared content-length over the limit without reading", async ({ expect }) => {
 		const source = counted([utf8("x")], { "content-length": "65537" });
 		expect(await readBytesWithin(source, 65_536)).toEqual({ kind: "too_large", limit: 65_536 });
@@ -99,6 +116,23 @@ describe("readTextWithin", () => {
 		expect(await readTextWithin(request, 300)).toEqual({ kind: "ok", text: "字".repeat(100) });
 		const again = new Request("https://kit.test/", { method: "POST", body: cjk });
 		expect(await readTextWithin(again, 299)).toEqual({ kind: "too_large", limit: 299 });
+	});
+
+	it("reads a declared length at once, and still refuses more bytes than the limit", async ({ expect }) => {
+		const bytes = new Uint8Array([1, 2, 3, 4, 5]);
+		// As a request from the network arrives: with its content-length.
+		const headers = { "content-length": "5" };
+		const request = new Request("https://kit.test/", { method: "POST", body: bytes, headers });
+		expect(await readBytesWithin(request, 5)).toEqual({ kind: "ok", bytes });
+		const again = new Request("https://kit.test/", { method: "POST", body: bytes, headers });
+		expect(await readBytesWithin(again, 4)).toEqual({ kind: "too_large", limit: 4 });
+		// A declared length that understates the body: the bytes are counted all the same.
+		const lying = {
+			headers: new Headers({ "content-length": "2" }),
+			body: null,
+			arrayBuffer: async () => bytes.buffer,
+		};
+		expect(await readBytesWithin(lying, 4)).toEqual({ kind: "too_large", limit: 4 });
 	});
 
 	it("refuses a declared content-length over the limit without reading", async ({ expect }) => {

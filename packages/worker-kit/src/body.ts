@@ -27,6 +27,8 @@ export type JsonRead =
 export interface BodySource {
 	readonly headers: Headers;
 	readonly body: ReadableStream<Uint8Array> | null;
+	/** The whole body at once (`Request` / `Response` have it): used when the length is declared. */
+	arrayBuffer?(): Promise<ArrayBuffer>;
 }
 
 /**
@@ -81,8 +83,10 @@ export async function readBodyLimited(
 
 /**
  * Reads a body as bytes of at most `maxBytes` (a protobuf body, a file). A declared
- * `content-length` over the limit is refused before reading; the bytes read are counted either
- * way, so a body without one, or with a wrong one, is cut off at the limit.
+ * `content-length` over the limit is refused before reading. A declared length within it is read
+ * in one native `arrayBuffer()` (HTTP framing bounds the body to that length; on workerd this is
+ * several times cheaper than pulling the stream chunk by chunk, which dominated the RTA hot path)
+ * and checked again; a body without one is pulled and counted, and cut off at the limit.
  * @param source - the request (or response)
  * @param maxBytes - largest accepted size in bytes
  * @param signal - aborts the read, rejecting with the signal's reason
@@ -96,8 +100,13 @@ export async function readBytesWithin(
 	maxBytes: number,
 	signal?: AbortSignal,
 ): Promise<BodyRead> {
-	const declared = Number(source.headers.get("content-length") ?? "0");
+	const header = source.headers.get("content-length");
+	const declared = Number(header ?? "0");
 	if (declared > maxBytes) return { kind: "too_large", limit: maxBytes };
+	if (header !== null && signal === undefined && source.arrayBuffer !== undefined) {
+		const bytes = new Uint8Array(await source.arrayBuffer());
+		return bytes.byteLength > maxBytes ? { kind: "too_large", limit: maxBytes } : { kind: "ok", bytes };
+	}
 	return readBodyLimited(source.body, maxBytes, signal);
 }
 
