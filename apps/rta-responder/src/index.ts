@@ -25,8 +25,13 @@ export default {
 		noteRequest(Date.now());
 		// The RTA hot path skips the router (its stages cost more than deciding, measured on
 		// workerd's own socket: bench/e2e.ts); every other route goes through it.
-		if (request.method === "POST" && new URL(request.url).pathname === "/rta")
-			return handleRta(request, env, ctx);
+		if (request.method === "POST" && isRtaPath(request.url)) return handleRta(request, env, ctx);
 		return router.fetch(request, env, ctx);
 	},
 } satisfies ExportedHandler<Env>;
+
+// Whether the URL's path is exactly /rta (no query), without parsing the whole URL.
+function isRtaPath(url: string): boolean {
+	const path = url.indexOf("/", url.indexOf("//") + 2);
+	return path !== -1 && url.length - path === 4 && url.endsWith("/rta");
+}

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { SELF } from "cloudflare:test";
 import { toBinary } from "@bufbuild/protobuf";
 import { hashDeviceId } from "@txad/muid";
 import { CacheDeviceIdType, create, DeviceIdTag, decodeRtaResponse, RtaResponseSchema } from "@txad/proto";
@@ -12,6 +13,7 @@ import { RtaCode } from "../src/codes.ts";
 import {
 	admin,
 	askRta,
+	BASE,
 	freshHash,
 	freshImei,
 	imeiRequest,
@@ -19,6 +21,7 @@ import {
 	putAudience,
 	putConfig,
 	rtaBytes,
+	SIGN_HEADERS,
 } from "./helpers.ts";
 
 beforeAll(() => putConfig());
@@ -95,6 +98,14 @@ describe("transport and decoding", () => {
 		// field 5 (device) as a varint: an unknown field, so the request has no device.
 		const res = await postRta(new Uint8Array([0x28, 0x01]));
 		expect((await decoded(res)).code).toBe(RtaCode.NO_DEVICE);
+	});
+
+	it("routes /rta with a query string like /rta, and nothing else ending in /rta", async ({ expect }) => {
+		const ping = rtaBytes({ id: "q1", isPing: true });
+		const init = { method: "POST", headers: { ...SIGN_HEADERS }, body: ping };
+		const withQuery = await SELF.fetch(`${BASE}/rta?probe=1`, init);
+		expect((await decoded(withQuery)).code).toBe(RtaCode.PING);
+		expect((await SELF.fetch(`${BASE}/other/rta`, { ...init, body: ping })).status).toBe(404);
 	});
 
 	it("refuses an empty body as a request with no device", async ({ expect }) => {
