@@ -301,34 +301,33 @@ function pairRatios(r: { responder: LoadResult[]; ceiling: LoadResult[] }): numb
 		? (ratios[Math.floor(mid)] as number)
 		: ((ratios[mid - 1] as number) + (ratios[mid] as number)) / 2;
 }
-const resp = {
-	rps: avg(results.responder, "rps"),
-	p99: avg(results.responder, "p99"),
-	p50: avg(results.responder, "p50"),
-	errors: results.responder.reduce((s, x) => s + x.errors, 0),
-};
-const ceil = {
-	rps: avg(results.ceiling, "rps"),
-	p99: avg(results.ceiling, "p99"),
-	p50: avg(results.ceiling, "p50"),
-	errors: results.ceiling.reduce((s, x) => s + x.errors, 0),
-};
-const f = (x: number) => x.toFixed(2).padStart(8);
-console.log(
-	`e2e bench — wrangler dev on 127.0.0.1, ${CONCURRENCY} keep-alive connections, ${ROUNDS}×${SECONDS}s alternating per target, node ${process.version}`,
-);
-console.log(`                     req/s      p50 ms   p99 ms  errors`);
-console.log(
-	`ceiling (fixed)  ${Math.round(ceil.rps).toString().padStart(8)}  ${f(ceil.p50)} ${f(ceil.p99)}  ${ceil.errors}`,
-);
-console.log(
-	`responder        ${Math.round(resp.rps).toString().padStart(8)}  ${f(resp.p50)} ${f(resp.p99)}  ${resp.errors}`,
-);
-console.log(
-	`ratio req/s responder / ceiling: ${(resp.rps / ceil.rps).toFixed(2)} (goal ≥ 0.70) ${resp.rps / ceil.rps >= 0.7 ? "OK" : "BELOW GOAL"}`,
-);
-console.log(`ratio p99 ceiling / responder:   ${(ceil.p99 / resp.p99).toFixed(2)}`);
-console.log(`median of per-round ratios:      ${pairRatios(results).toFixed(2)}`);
+/** Prints one side-by-side table: req/s, p50, p99, errors of each target, and the ratios. */
+function report(title: string, r: { responder: LoadResult[]; ceiling: LoadResult[] }, goal: number): void {
+	const sum = (xs: LoadResult[]) => ({
+		rps: avg(xs, "rps"),
+		p50: avg(xs, "p50"),
+		p99: avg(xs, "p99"),
+		errors: xs.reduce((s, x) => s + x.errors, 0),
+	});
+	const resp = sum(r.responder);
+	const ceil = sum(r.ceiling);
+	const f = (x: number) => x.toFixed(2).padStart(8);
+	const row = (name: string, x: typeof resp) =>
+		`${name.padEnd(17)}${Math.round(x.rps).toString().padStart(8)}  ${f(x.p50)} ${f(x.p99)}  ${x.errors}`;
+	console.log(
+		`e2e bench — ${title}, ${CONCURRENCY} keep-alive connections, ${ROUNDS}×${SECONDS}s alternating per target, node ${process.version}`,
+	);
+	console.log(`                     req/s      p50 ms   p99 ms  errors`);
+	console.log(row("ceiling (fixed)", ceil));
+	console.log(row("responder", resp));
+	const ratio = resp.rps / ceil.rps;
+	console.log(
+		`ratio req/s responder / ceiling: ${ratio.toFixed(2)} (goal ≥ ${goal.toFixed(2)}) ${ratio >= goal ? "OK" : "BELOW GOAL"}`,
+	);
+	console.log(`ratio p99 ceiling / responder:   ${(ceil.p99 / resp.p99).toFixed(2)}`);
+	console.log(`median of per-round ratios:      ${pairRatios(r).toFixed(2)}`);
+}
+report("wrangler dev on 127.0.0.1", results, 0.7);
 const after = (await (await fetch(`${base}/healthz`)).json()) as {
 	isolate: { decidedFromMemory: number; waitedForShards: number; deadlineFallbacks: number };
 };
@@ -405,33 +404,7 @@ for (let round = 0; round < ROUNDS; round++) {
 	directResults.responder.push(await load(DIRECT_RESPONDER, SECONDS));
 	directResults.ceiling.push(await load(DIRECT_CEILING, SECONDS));
 }
-const dResp = {
-	rps: avg(directResults.responder, "rps"),
-	p99: avg(directResults.responder, "p99"),
-	p50: avg(directResults.responder, "p50"),
-	errors: directResults.responder.reduce((s, x) => s + x.errors, 0),
-};
-const dCeil = {
-	rps: avg(directResults.ceiling, "rps"),
-	p99: avg(directResults.ceiling, "p99"),
-	p50: avg(directResults.ceiling, "p50"),
-	errors: directResults.ceiling.reduce((s, x) => s + x.errors, 0),
-};
-console.log(
-	`e2e bench — workerd's own sockets (Miniflare unsafeDirectSockets, no proxy), ${CONCURRENCY} keep-alive connections, ${ROUNDS}×${SECONDS}s alternating per target`,
-);
-console.log(`                     req/s      p50 ms   p99 ms  errors`);
-console.log(
-	`ceiling (fixed)  ${Math.round(dCeil.rps).toString().padStart(8)}  ${f(dCeil.p50)} ${f(dCeil.p99)}  ${dCeil.errors}`,
-);
-console.log(
-	`responder        ${Math.round(dResp.rps).toString().padStart(8)}  ${f(dResp.p50)} ${f(dResp.p99)}  ${dResp.errors}`,
-);
-console.log(
-	`ratio req/s responder / ceiling: ${(dResp.rps / dCeil.rps).toFixed(2)} (goal ≥ 0.80) ${dResp.rps / dCeil.rps >= 0.8 ? "OK" : "BELOW GOAL"}`,
-);
-console.log(`ratio p99 ceiling / responder:   ${(dCeil.p99 / dResp.p99).toFixed(2)}`);
-console.log(`median of per-round ratios:      ${pairRatios(directResults).toFixed(2)}`);
+report("workerd's own sockets (Miniflare unsafeDirectSockets, no proxy)", directResults, 0.8);
 await mf.dispose();
 agent.destroy();
 stopAll();
