@@ -6,10 +6,18 @@
  * over-long openids never looked up.
  * @module
  */
-import { CacheDeviceIdType, decodeRtaResponse, RequestType } from "@txad/proto";
+import { toJson } from "@bufbuild/protobuf";
+import {
+	CacheDeviceIdType,
+	decodeRtaResponse,
+	encodeBase64,
+	RequestType,
+	RtaResponse_AdResultSchema,
+} from "@txad/proto";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { RtaCode } from "../src/codes.ts";
 import {
+	admin,
 	askRta,
 	freshImei,
 	imeiRequest,
@@ -17,6 +25,7 @@ import {
 	putAudience,
 	putConfig,
 	type RequestInit,
+	rtaBytes,
 	TEST_CONFIG,
 } from "./helpers.ts";
 
@@ -118,6 +127,50 @@ describe("second-stage requests", () => {
 		const answer = await askRta(adlist(hash, [{ adgroupId: 1001n }]));
 		expect(answer.code).toBe(RtaCode.NO_STRATEGY);
 		expect(answer.adResults).toEqual([]);
+	});
+});
+
+describe("POST /admin/explain on a second-stage request", () => {
+	it("explains each ad's rule and effective prices, and shows the exact answer /rta sends", async ({
+		expect,
+	}) => {
+		const { raw, hash } = freshImei();
+		await putAudience([{ type: "imei", id: raw, segments: ["new_user"] }]);
+		const request = adlist(hash, [
+			{ adgroupId: 1001n, creativeInfos: [{ creativeId: 10011n }] },
+			{ adgroupId: 2002n, creativeInfos: [{ creativeId: 20021n }] },
+			{ adgroupId: 4004n },
+		]);
+		const res = await admin("POST", "/admin/explain", { request_base64: encodeBase64(rtaBytes(request)) });
+		expect(res.status).toBe(200);
+		const out = (await res.json()) as {
+			second_stage: boolean;
+			ads: {
+				adgroup_id: string;
+				result: string;
+				adgroup_rule: string | null;
+				creative_rules: unknown[];
+				effective: unknown;
+			}[];
+			response: { ad_results: unknown[] };
+		};
+		expect(out.second_stage).toBe(true);
+		expect(out.ads.map((a) => [a.adgroup_id, a.result, a.adgroup_rule])).toEqual([
+			["1001", "priced", "r_1001"],
+			["2002", "priced", null],
+			["4004", "unmatched_ignored", null],
+		]);
+		expect(out.ads[1]?.effective).toEqual({
+			adgroup: { cpc_price: null, cpa_price: null },
+			creatives: [{ creative_id: "20021", cpc_price: null, cpa_price: 3100 }],
+			products: [],
+		});
+		const answer = await askRta(request);
+		expect(out.response.ad_results).toEqual(
+			answer.adResults.map((r) =>
+				JSON.parse(JSON.stringify(toJson(RtaResponse_AdResultSchema, r, { useProtoFieldName: true }))),
+			),
+		);
 	});
 });
 
