@@ -33,6 +33,9 @@ describe("parseSettings", () => {
 				kvCacheTtl: 60,
 				configRefreshMs: 10_000,
 				logSampleRate: 0,
+				adlistDeadlineMs: 50,
+				rawLogSampleRate: 0,
+				rawLogAdlist: false,
 			}),
 		);
 		expect(s.sign.current).toBeNull();
@@ -121,5 +124,23 @@ describe("other variables", () => {
 		expect(s.logSampleRate).toBe(0.5);
 		expect(s.adminToken).toBe("secret");
 		expect(parseSettings({ RTA_SIGN_HEADERS: "{}" }).sign.current).toBeNull();
+	});
+});
+
+describe("ADLIST_DEADLINE_MS and the raw log", () => {
+	it("reads them, and names each bad one", ({ expect }) => {
+		const s = parseSettings({
+			ADLIST_DEADLINE_MS: "70",
+			RAW_LOG_SAMPLE_RATE: "0.01",
+			RAW_LOG_ADLIST: "true",
+		});
+		expect([s.adlistDeadlineMs, s.rawLogSampleRate, s.rawLogAdlist]).toEqual([70, 0.01, true]);
+		expect(parseSettings({ ADLIST_DEADLINE_MS: "0" }).adlistDeadlineMs).toBe(0);
+		expect(settingsError({ ADLIST_DEADLINE_MS: "-1" }).field).toBe("ADLIST_DEADLINE_MS");
+		expect(settingsError({ RAW_LOG_SAMPLE_RATE: "2" }).field).toBe("RAW_LOG_SAMPLE_RATE");
+		expect(settingsError({ RAW_LOG_ADLIST: "yes" })).toEqual({
+			field: "RAW_LOG_ADLIST",
+			message: 'RAW_LOG_ADLIST must be "true" or "false"',
+		});
 	});
 });
