@@ -11,6 +11,8 @@
  * that is not listed here fails the check: being internal is a decision, not a default.
  */
 export const INTERNAL_PACKAGES: Readonly<Record<string, string>> = {
+	"@txad/rta-metrics":
+		"the responder's Analytics Engine data-point layout and the SQL the CLI runs over it: one contract for two of this repo's own workspaces, no outside consumer",
 	"@txad/worker-kit":
 		"the shared plumbing of this repo's own Workers (their JSON error envelope, body reader, JSON-lines logger, settings readers); no published package depends on it and no other team needs it, so publishing it would only freeze app-internal helpers under semver",
 };

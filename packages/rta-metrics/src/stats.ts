@@ -1,0 +1,236 @@
+/**
+ * The numbers Tencent judges an RTA integration by — accept rate, refusals by code, fallbacks,
+ * processing time p50/p99 per minute — in one JSON shape, whether they come from the fleet's
+ * Analytics Engine dataset (queries.ts, `txad rta stats`) or from one isolate's own counters
+ * (`IsolateStats`, the responder's `GET /admin/metrics`). Both go through `addRow`, so the two
+ * cannot count differently.
+ * @module
+ */
+import {
+	type DecisionRecord,
+	FALLBACK_REASONS,
+	type FallbackReason,
+	STAGES,
+	STORAGE_TIERS,
+	type StorageTier,
+} from "./data-point.ts";
+
+/** One minute of live answers (pings and is_test excluded). */
+export interface MinuteStats {
+	/** Start of the minute, ISO 8601 UTC. */
+	minute: string;
+	/** Decided requests (pings excluded). */
+	requests: number;
+	takes: number;
+	/** takes / requests; null when there were none. */
+	accept_rate: number | null;
+	fallbacks: number;
+	p50_ms: number | null;
+	p99_ms: number | null;
+}
+
+/** The report. Counts from Analytics Engine are estimates (each row stands for `_sample_interval` answers). */
+export interface RtaStats {
+	/** Where the numbers come from: the dataset (every isolate) or one isolate's memory. */
+	source: "analytics_engine" | "isolate";
+	/** Window start and end, ISO 8601 UTC. */
+	from: string;
+	to: string;
+	minutes: number;
+	/** Live answers, pings included, is_test excluded. */
+	requests: number;
+	pings: number;
+	/** is_test answers (Tencent's debug tool), counted apart from everything else. */
+	tests: number;
+	/** Code 0 answers. */
+	takes: number;
+	/** takes / (requests − pings); null without decided requests. */
+	accept_rate: number | null;
+	/** Live answers per code name (pings included, as PING). */
+	by_code: Record<string, number>;
+	by_stage: Record<string, number>;
+	/** Fallback answers per reason (deadline missed, storage failed). */
+	fallbacks: Record<Exclude<FallbackReason, "">, number>;
+	/** Live decided answers by the slowest storage tier they waited for. */
+	tiers: Record<StorageTier, number>;
+	/** Over the window's decided live requests. */
+	processing_ms: { p50: number | null; p99: number | null };
+	per_minute: MinuteStats[];
+}
+
+/** A group of answers alike in every dimension: one SQL result row, or one isolate counter. */
+export interface StatsRow {
+	code: number;
+	codeName: string;
+	stage: string;
+	fallback: string;
+	tier: string;
+	isTest: boolean;
+	/** How many answers the row stands for. */
+	count: number;
+}
+
+/** `RtaResponse.code` 0: take (docs/rta/wire-protocol.md RtaResponse #2). */
+const TAKE = 0;
+
+/**
+ * An empty report for a window.
+ * @param source - where the numbers come from
+ * @param fromMs - window start, epoch ms
+ * @param toMs - window end, epoch ms
+ * @returns the report with every count at 0
+ */
+export function emptyStats(source: RtaStats["source"], fromMs: number, toMs: number): RtaStats {
+	return {
+		source,
+		from: new Date(fromMs).toISOString(),
+		to: new Date(toMs).toISOString(),
+		minutes: Math.round((toMs - fromMs) / 60_000),
+		requests: 0,
+		pings: 0,
+		tests: 0,
+		takes: 0,
+		accept_rate: null,
+		by_code: {},
+		by_stage: Object.fromEntries(STAGES.map((s) => [s, 0])),
+		fallbacks: Object.fromEntries(FALLBACK_REASONS.map((r) => [r, 0])) as RtaStats["fallbacks"],
+		tiers: Object.fromEntries(STORAGE_TIERS.map((t) => [t, 0])) as RtaStats["tiers"],
+		processing_ms: { p50: null, p99: null },
+		per_minute: [],
+	};
+}
+
+/**
+ * Adds a group of answers to a report's totals (and its accept rate).
+ * @param stats - the report, changed in place
+ * @param row - the group
+ */
+export function addRow(stats: RtaStats, row: StatsRow): void {
+	if (row.count <= 0) return;
+	if (row.isTest) {
+		stats.tests += row.count;
+		return;
+	}
+	stats.requests += row.count;
+	stats.by_code[row.codeName] = (stats.by_code[row.codeName] ?? 0) + row.count;
+	stats.by_stage[row.stage] = (stats.by_stage[row.stage] ?? 0) + row.count;
+	if (row.stage === "ping") stats.pings += row.count;
+	else {
+		if (row.code === TAKE) stats.takes += row.count;
+		if (row.fallback !== "")
+			stats.fallbacks[row.fallback as "deadline"] =
+				(stats.fallbacks[row.fallback as "deadline"] ?? 0) + row.count;
+		stats.tiers[row.tier as StorageTier] = (stats.tiers[row.tier as StorageTier] ?? 0) + row.count;
+	}
+	const decided = stats.requests - stats.pings;
+	stats.accept_rate = decided === 0 ? null : stats.takes / decided;
+}
+
+/**
+ * The weighted quantile the way Analytics Engine's `quantileExactWeighted` takes it: the
+ * smallest value whose cumulative weight reaches `level` of the total.
+ * @param weights - value → weight
+ * @param level - 0–1
+ * @returns the value, or null without data
+ * @example quantile(new Map([[1, 98], [40, 2]]), 0.99) // 40
+ */
+export function quantile(weights: ReadonlyMap<number, number>, level: number): number | null {
+	let total = 0;
+	for (const w of weights.values()) total += w;
+	if (total === 0) return null;
+	const threshold = level * total;
+	let seen = 0;
+	const values = [...weights.keys()].sort((a, b) => a - b);
+	for (const v of values) {
+		seen += weights.get(v) as number;
+		if (seen >= threshold) return v;
+	}
+	return values.at(-1) ?? null;
+}
+
+interface Minute {
+	start: number;
+	rows: Map<string, StatsRow>;
+	/** Processing ms of decided live requests → how many. */
+	ms: Map<number, number>;
+	requests: number;
+	takes: number;
+	fallbacks: number;
+}
+
+/**
+ * One isolate's answers per minute, kept for the last `keepMinutes`, reported in the shape the
+ * Analytics Engine queries produce. Bounded: one small map per minute.
+ */
+export class IsolateStats {
+	readonly #keepMinutes: number;
+	readonly #minutes: Minute[] = [];
+
+	/** @param keepMinutes - how many minutes back the isolate remembers (default 60) */
+	constructor(keepMinutes = 60) {
+		this.#keepMinutes = keepMinutes;
+	}
+
+	/**
+	 * Counts one answer.
+	 * @param record - the answer (the same record the data point is built from)
+	 * @param nowMs - epoch ms of the answer
+	 */
+	record(record: DecisionRecord, nowMs: number): void {
+		const start = Math.floor(nowMs / 60_000) * 60_000;
+		let minute = this.#minutes.at(-1);
+		if (minute === undefined || minute.start !== start) {
+			minute = { start, rows: new Map(), ms: new Map(), requests: 0, takes: 0, fallbacks: 0 };
+			this.#minutes.push(minute);
+			while (this.#minutes.length > this.#keepMinutes) this.#minutes.shift();
+		}
+		const key = `${record.code}\t${record.stage}\t${record.fallback}\t${record.tier}\t${record.isTest}`;
+		const row = minute.rows.get(key);
+		if (row !== undefined) row.count++;
+		else
+			minute.rows.set(key, {
+				code: record.code,
+				codeName: record.codeName,
+				stage: record.stage,
+				fallback: record.fallback,
+				tier: record.tier,
+				isTest: record.isTest,
+				count: 1,
+			});
+		if (record.isTest || record.stage === "ping") return;
+		const ms = Math.max(0, Math.round(record.processingMs));
+		minute.ms.set(ms, (minute.ms.get(ms) ?? 0) + 1);
+		minute.requests++;
+		if (record.code === TAKE) minute.takes++;
+		if (record.fallback !== "") minute.fallbacks++;
+	}
+
+	/**
+	 * The report over the last `minutes` (the current minute included).
+	 * @param nowMs - epoch ms
+	 * @param minutes - window length, 1 to the kept minutes
+	 * @returns the report, `source: "isolate"`
+	 */
+	stats(nowMs: number, minutes: number): RtaStats {
+		const currentStart = Math.floor(nowMs / 60_000) * 60_000;
+		const fromMs = currentStart - (minutes - 1) * 60_000;
+		const stats = emptyStats("isolate", fromMs, currentStart + 60_000);
+		const all = new Map<number, number>();
+		for (const m of this.#minutes) {
+			if (m.start < fromMs || m.start > currentStart) continue;
+			for (const row of m.rows.values()) addRow(stats, row);
+			for (const [v, w] of m.ms) all.set(v, (all.get(v) ?? 0) + w);
+			stats.per_minute.push({
+				minute: new Date(m.start).toISOString(),
+				requests: m.requests,
+				takes: m.takes,
+				accept_rate: m.requests === 0 ? null : m.takes / m.requests,
+				fallbacks: m.fallbacks,
+				p50_ms: quantile(m.ms, 0.5),
+				p99_ms: quantile(m.ms, 0.99),
+			});
+		}
+		stats.processing_ms = { p50: quantile(all, 0.5), p99: quantile(all, 0.99) };
+		return stats;
+	}
+}

@@ -1,0 +1,3 @@
+import { nodeTestConfig } from "@txad/vitest-config";
+
+export default nodeTestConfig();

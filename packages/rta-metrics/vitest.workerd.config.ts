@@ -1,0 +1,3 @@
+import { workerdTestConfig } from "@txad/vitest-config";
+
+export default workerdTestConfig();
