@@ -5,7 +5,7 @@
 import { MANIFEST_KEY, newDeltaKey, serializeDelta, shardKey } from "@txad/audience";
 import { describe, it } from "vitest";
 import { FakeStorage } from "./fake-storage.testdata.ts";
-import { AudienceReader, FAILED_LOAD_MS, type IdRef } from "./reader.ts";
+import { AudienceReader, FAILED_LOAD_MS, type IdRef, type TierNote } from "./reader.ts";
 
 const IMEI = "b496ec1169770ea274a2b4f42ca4fb71";
 const OAID = "1df942b7d996891bf0a205cd07e4e92f";
@@ -53,6 +53,25 @@ describe("AudienceReader tiers", () => {
 		expect((await other.lookup([imei], Date.now(), bg))[0]?.names).toEqual(["new_user"]);
 		expect(storage.kvReads - kvBefore).toBe(1); // its manifest read only
 		expect(other.counters).toMatchObject({ cacheHits: 1, kvReads: 0 });
+	});
+
+	it("notes the slowest tier a lookup waited for: KV, then the Cache API elsewhere, then memory", async ({
+		expect,
+	}) => {
+		const storage = new FakeStorage();
+		storage.publish([[imei, [["new_user", 0]]]]);
+		const r = reader(storage);
+		await r.ready(Date.now(), bg);
+		const note: TierNote = { tier: "memory" };
+		await r.lookup([imei], Date.now(), bg, note);
+		expect(note.tier).toBe("kv");
+		await settle();
+		expect(syncNames(r.lookup([imei], Date.now(), bg, note))).toEqual([["new_user"]]);
+		expect(note.tier).toBe("memory");
+		const other = reader(storage);
+		await other.ready(Date.now(), bg);
+		await other.lookup([imei], Date.now(), bg, note);
+		expect(note.tier).toBe("cache_api");
 	});
 
 	it("single-flight: concurrent lookups of one shard make one Cache API and one KV read", async ({

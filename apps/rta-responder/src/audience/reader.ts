@@ -90,6 +90,18 @@ interface Load {
 	view: Promise<ShardView>;
 	/** Resolves when the Cache API had no copy (the load went on to KV) or the load failed. */
 	cacheMissed: Promise<void>;
+	/** Set when the Cache API had no copy and KV was read. */
+	fromKv: boolean;
+}
+
+/**
+ * The slowest storage tier a lookup waited for, filled in by {@link AudienceReader.lookup} for
+ * the per-answer metrics (src/analytics/record.ts): `memory` when every shard was in isolate
+ * memory, `cache_api` when at least one came from the data center's Cache API, `kv` when at
+ * least one had to be read from KV.
+ */
+export interface TierNote {
+	tier: "memory" | "cache_api" | "kv";
 }
 
 /** What the audience says about one id, read fresh (admin API, explain). */
@@ -332,6 +344,7 @@ export class AudienceReader {
 	 * @param ids - the request's candidate ids
 	 * @param now - epoch ms
 	 * @param background - keeps loads started for later requests alive
+	 * @param note - when given, gets the slowest tier the lookup waited for
 	 * @returns per id, its segments after deltas (null: not in the audience)
 	 * @throws (the promise rejects) when a shard can be read neither from the Cache API nor from KV
 	 */
@@ -339,7 +352,9 @@ export class AudienceReader {
 		ids: readonly IdRef[],
 		now: number,
 		background: Background,
+		note?: TierNote,
 	): (Membership | null)[] | Promise<(Membership | null)[]> {
+		if (note !== undefined) note.tier = "memory";
 		const out = new Array<Membership | null>(ids.length);
 		let pending: Promise<void>[] | undefined;
 		for (let i = 0; i < ids.length; i++) {
@@ -355,6 +370,7 @@ export class AudienceReader {
 					s[2] as number,
 					now,
 					background,
+					note,
 				);
 				if (pending === undefined) pending = [];
 				pending.push(
@@ -408,10 +424,18 @@ export class AudienceReader {
 		keyLo: number,
 		now: number,
 		background: Background,
+		note: TierNote | undefined,
 	): Promise<Membership | null> {
 		const cur = this.#current as Snapshot;
 		const shard = shardOf(word, cur.manifest.shardBits);
 		const load = this.#load(cur, shard, now, background);
+		if (note !== undefined) {
+			// Whichever way the id is answered, the request waited at least for the Cache API.
+			if (note.tier === "memory") note.tier = "cache_api";
+			load.cacheMissed.then(() => {
+				if (load.fromKv) note.tier = "kv";
+			}, noop);
+		}
 		const prev = this.#usablePrevious(now);
 		if (prev !== null) {
 			const first = await Promise.race([load.view.catch(() => null), load.cacheMissed.then(() => undefined)]);
@@ -448,13 +472,14 @@ export class AudienceReader {
 				new Error(`shard ${shard} of ${snap.manifest.snapshotId} failed to load recently`),
 			);
 			failed.catch(noop);
-			return { view: failed, cacheMissed: Promise.resolve() };
+			return { view: failed, cacheMissed: Promise.resolve(), fromKv: false };
 		}
 		const id = snap.manifest.snapshotId;
 		let missed: () => void = noop;
 		const cacheMissed = new Promise<void>((resolve) => {
 			missed = resolve;
 		});
+		const load: Load = { view: undefined as unknown as Promise<ShardView>, cacheMissed, fromKv: false };
 		const view = (async () => {
 			try {
 				const cached = await this.#source.matchShard(id, shard).catch(() => null);
@@ -469,6 +494,7 @@ export class AudienceReader {
 						log("audience_cached_shard_invalid", e, { snapshot: id, shard });
 					}
 				}
+				load.fromKv = true;
 				missed();
 				this.counters.kvReads++;
 				const bytes = await this.#source.fetchShard(id, shard);
@@ -496,7 +522,7 @@ export class AudienceReader {
 			}
 		})();
 		view.catch(noop);
-		const load = { view, cacheMissed };
+		load.view = view;
 		this.#loads.set(key, load);
 		return load;
 	}
