@@ -14,6 +14,7 @@ import { rtaCheck } from "./commands/rta-check.ts";
 import { rtaDecode } from "./commands/rta-decode.ts";
 import { rtaLoadtest } from "./commands/rta-loadtest.ts";
 import { rtaSignSync } from "./commands/rta-sign-sync.ts";
+import { rtaStats } from "./commands/rta-stats.ts";
 import { signConversion, signDspb } from "./commands/sign.ts";
 import { EXIT_FAIL, EXIT_OK, EXIT_USAGE, isCliError } from "./errors.ts";
 import { type Io, processIo } from "./io.ts";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
 	rtaLoadtest,
 	rtaSignSync,
 	rtaDecode,
+	rtaStats,
 	audienceBuild,
 	audiencePublish,
 	audienceUpload,
