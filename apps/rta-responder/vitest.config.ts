@@ -1,11 +1,13 @@
 /**
- * Four projects:
+ * Five projects:
  * - "unit" (vitest.unit.config.ts): the colocated unit tests of the pure modules, in Node;
  * - "unit-workerd": the same files inside workerd, the runtime the modules are deployed to;
  * - "integration": the responder as deployed, in workerd against the real KV from wrangler.jsonc,
  *   with the header check and admin token set;
  * - "deadline": DEADLINE_MS=0 and a strategy FALLBACK, so the deadline path is exercised by
- *   configuration rather than by mocking KV.
+ *   configuration rather than by mocking KV;
+ * - "browser": the operator console in headless Chromium against a real `wrangler dev` on a port
+ *   the OS picks (test/browser/local-stack.ts).
  * Files run one at a time: the workerd projects share the KV namespace and its strategy config.
  * @module
  */
@@ -35,7 +37,11 @@ export default defineConfig({
 			},
 			{
 				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc" }, miniflare: { bindings } })],
-				test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["test/deadline/**"] },
+				test: {
+					name: "integration",
+					include: ["test/**/*.test.ts"],
+					exclude: ["test/deadline/**", "test/browser/**"],
+				},
 			},
 			{
 				plugins: [
@@ -45,6 +51,16 @@ export default defineConfig({
 					}),
 				],
 				test: { name: "deadline", include: ["test/deadline/**/*.test.ts"] },
+			},
+			{
+				// The console in headless Chromium against a real `wrangler dev` the test starts itself.
+				test: {
+					name: "browser",
+					include: ["test/browser/**/*.browser.test.ts"],
+					environment: "node",
+					testTimeout: 60_000,
+					hookTimeout: 180_000,
+				},
 			},
 		],
 	},
