@@ -6,6 +6,7 @@
  * against a stand-in `/admin/metrics`.
  */
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
@@ -276,5 +277,16 @@ describe("txad rta stats --url (one responder isolate)", () => {
 			code: 2,
 			err: expect.stringContaining("--minutes must be an integer from 1 to 60"),
 		});
+	});
+});
+
+describe("docs/cloudflare/analytics-engine.md", () => {
+	it("shows the exact queries txad rta stats runs", ({ expect }) => {
+		const doc = readFileSync(
+			new URL("../../../../docs/cloudflare/analytics-engine.md", import.meta.url),
+			"utf8",
+		);
+		const q = statsQueries(DEFAULT_DATASET, 60);
+		for (const sql of [q.totals, q.latency, q.perMinute]) expect(doc).toContain(`\`\`\`sql\n${sql}\n\`\`\``);
 	});
 });
