@@ -9,8 +9,8 @@
  * @module
  */
 
-/** What the request asked for: a ping, first-stage targeting, or a second-stage ad list. */
-export type Stage = "first" | "adlist" | "ping" | "unknown";
+/** What the request asked for: first-stage targeting, or a second-stage ad list (ADLIST_REQUEST). */
+export type Stage = "first" | "adlist";
 
 /** Why the answer is the configured FALLBACK instead of a decision ("" = it is a decision). */
 export type FallbackReason = "" | "deadline" | "storage_error";
@@ -18,12 +18,12 @@ export type FallbackReason = "" | "deadline" | "storage_error";
 /**
  * The slowest storage tier the answer waited for: every shard in isolate memory, at least one
  * from the data center's Cache API, at least one from KV; `none` when nothing was looked up
- * (ping, no device, no usable id, not configured, undecodable).
+ * (no device, no usable id, not configured).
  */
 export type StorageTier = "memory" | "cache_api" | "kv" | "none";
 
 /** Every stage, tier and fallback reason, in the order reports list them. */
-export const STAGES: readonly Stage[] = ["first", "adlist", "ping", "unknown"];
+export const STAGES: readonly Stage[] = ["first", "adlist"];
 /** @see StorageTier */
 export const STORAGE_TIERS: readonly StorageTier[] = ["memory", "cache_api", "kv", "none"];
 /** @see FallbackReason (without the empty "no fallback") */
@@ -36,7 +36,10 @@ export const FALLBACK_REASONS: readonly Exclude<FallbackReason, "">[] = ["deadli
  */
 export const TIME_BUCKET_BOUNDS_MS: readonly number[] = [1, 2, 5, 10, 20, 30, 50, 80];
 
-/** One `/rta` answer, as the responder knows it when it answers. */
+/**
+ * One `/rta` decision, as the responder knows it when it answers. Pings and undecodable bodies
+ * are answered before any decision and are not recorded (the responder's `/healthz` counts them).
+ */
 export interface DecisionRecord {
 	/** `RtaResponse.code`. */
 	code: number;

@@ -2,7 +2,7 @@ import { describe, it } from "vitest";
 import { DEFAULT_DATASET, statsFromResults, statsQueries } from "./queries.ts";
 
 describe("statsQueries", () => {
-	it("weights every count by _sample_interval and keeps tests and pings out of latency", ({ expect }) => {
+	it("weights every count by _sample_interval and keeps tests out of latency", ({ expect }) => {
 		const q = statsQueries(DEFAULT_DATASET, 60);
 		expect(q.totals).toContain("SUM(_sample_interval) AS answers");
 		expect(q.totals).toContain("FROM txad_rta_decisions\nWHERE timestamp > NOW() - INTERVAL '60' MINUTE");
@@ -10,7 +10,7 @@ describe("statsQueries", () => {
 			[
 				"SELECT quantileExactWeighted(0.5)(double2, _sample_interval) AS p50_ms, quantileExactWeighted(0.99)(double2, _sample_interval) AS p99_ms",
 				"FROM txad_rta_decisions",
-				"WHERE timestamp > NOW() - INTERVAL '60' MINUTE AND double3 = 0 AND blob2 != 'ping'",
+				"WHERE timestamp > NOW() - INTERVAL '60' MINUTE AND double3 = 0",
 				"FORMAT JSON",
 			].join("\n"),
 		);
@@ -62,7 +62,15 @@ describe("statsFromResults", () => {
 							is_test: 0,
 							answers: 2,
 						},
-						{ code: 8, code_name: "PING", stage: "ping", fallback: "", tier: "none", is_test: 0, answers: 5 },
+						{
+							code: 3,
+							code_name: "NO_USABLE_ID",
+							stage: "first",
+							fallback: "",
+							tier: "none",
+							is_test: 0,
+							answers: 5,
+						},
 						{
 							code: 0,
 							code_name: "TAKE",
@@ -95,14 +103,13 @@ describe("statsFromResults", () => {
 			source: "analytics_engine",
 			minutes: 60,
 			requests: 105,
-			pings: 5,
 			tests: 3,
 			takes: 90,
-			accept_rate: 0.9,
-			by_code: { TAKE: 90, NO_STRATEGY: 8, DEADLINE: 2, PING: 5 },
-			by_stage: { first: 98, adlist: 2, ping: 5 },
+			accept_rate: 90 / 105,
+			by_code: { TAKE: 90, NO_STRATEGY: 8, DEADLINE: 2, NO_USABLE_ID: 5 },
+			by_stage: { first: 103, adlist: 2 },
 			fallbacks: { deadline: 2, storage_error: 0 },
-			tiers: { memory: 90, cache_api: 8, kv: 2, none: 0 },
+			tiers: { memory: 90, cache_api: 8, kv: 2, none: 5 },
 			processing_ms: { p50: 1, p99: 28 },
 			per_minute: [
 				{

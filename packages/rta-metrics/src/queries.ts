@@ -38,7 +38,7 @@ export function statsQueries(dataset: string, minutes: number): StatsQueries {
 	if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_WINDOW_MINUTES)
 		throw new RangeError(`minutes must be an integer from 1 to ${MAX_WINDOW_MINUTES}, got ${minutes}`);
 	const window = `timestamp > NOW() - INTERVAL '${minutes}' MINUTE`;
-	const live = `${window} AND ${C.isTest} = 0 AND ${C.stage} != 'ping'`;
+	const live = `${window} AND ${C.isTest} = 0`;
 	const p = (level: number, name: string) =>
 		`quantileExactWeighted(${level})(${C.processingMs}, _sample_interval) AS ${name}`;
 	return {
@@ -102,7 +102,7 @@ export function statsFromResults(
 		});
 	}
 	const [latency] = rowsOf(results.latency, "latency");
-	if (latency !== undefined && stats.requests - stats.pings > 0)
+	if (latency !== undefined && stats.requests > 0)
 		stats.processing_ms = {
 			p50: optionalNum(latency, "p50_ms", "latency"),
 			p99: optionalNum(latency, "p99_ms", "latency"),

@@ -31,7 +31,7 @@ describe("quantile", () => {
 });
 
 describe("IsolateStats", () => {
-	it("counts accept rate, refusals by code, fallbacks, tiers and per-minute p50/p99; tests and pings apart", ({
+	it("counts accept rate, refusals by code, fallbacks, tiers and per-minute p50/p99; tests apart", ({
 		expect,
 	}) => {
 		const s = new IsolateStats();
@@ -53,7 +53,7 @@ describe("IsolateStats", () => {
 			T0,
 		);
 		s.record(
-			{ ...base, code: 8, codeName: "PING", stage: "ping", strategies: [], tier: "none", processingMs: 0 },
+			{ ...base, code: 3, codeName: "NO_USABLE_ID", strategies: [], tier: "none", processingMs: 0 },
 			T0,
 		);
 		s.record({ ...base, isTest: true, processingMs: 90 }, T0);
@@ -67,22 +67,21 @@ describe("IsolateStats", () => {
 			to: "2026-12-01T19:02:00.000Z",
 			minutes: 5,
 			requests: 10,
-			pings: 1,
 			tests: 1,
 			takes: 7,
-			by_code: { TAKE: 7, NO_STRATEGY: 1, DEADLINE: 1, PING: 1 },
-			by_stage: { first: 9, adlist: 0, ping: 1, unknown: 0 },
+			by_code: { TAKE: 7, NO_STRATEGY: 1, DEADLINE: 1, NO_USABLE_ID: 1 },
+			by_stage: { first: 10, adlist: 0 },
 			fallbacks: { deadline: 1, storage_error: 1 },
-			tiers: { memory: 6, cache_api: 1, kv: 2, none: 0 },
+			tiers: { memory: 6, cache_api: 1, kv: 2, none: 1 },
 			processing_ms: { p50: 2, p99: 30 },
 		});
-		expect(r.accept_rate).toBeCloseTo(7 / 9);
+		expect(r.accept_rate).toBe(7 / 10);
 		expect(r.per_minute).toEqual([
 			{
 				minute: "2026-12-01T19:00:00.000Z",
-				requests: 8,
+				requests: 9,
 				takes: 6,
-				accept_rate: 0.75,
+				accept_rate: 6 / 9,
 				fallbacks: 1,
 				p50_ms: 2,
 				p99_ms: 30,

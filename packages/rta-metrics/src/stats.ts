@@ -15,11 +15,10 @@ import {
 	type StorageTier,
 } from "./data-point.ts";
 
-/** One minute of live answers (pings and is_test excluded). */
+/** One minute of live decisions (is_test excluded). */
 export interface MinuteStats {
 	/** Start of the minute, ISO 8601 UTC. */
 	minute: string;
-	/** Decided requests (pings excluded). */
 	requests: number;
 	takes: number;
 	/** takes / requests; null when there were none. */
@@ -37,16 +36,15 @@ export interface RtaStats {
 	from: string;
 	to: string;
 	minutes: number;
-	/** Live answers, pings included, is_test excluded. */
+	/** Live decisions (is_test excluded). */
 	requests: number;
-	pings: number;
 	/** is_test answers (Tencent's debug tool), counted apart from everything else. */
 	tests: number;
 	/** Code 0 answers. */
 	takes: number;
-	/** takes / (requests − pings); null without decided requests. */
+	/** takes / requests; null without requests. */
 	accept_rate: number | null;
-	/** Live answers per code name (pings included, as PING). */
+	/** Live decisions per code name. */
 	by_code: Record<string, number>;
 	by_stage: Record<string, number>;
 	/** Fallback answers per reason (deadline missed, storage failed). */
@@ -87,7 +85,6 @@ export function emptyStats(source: RtaStats["source"], fromMs: number, toMs: num
 		to: new Date(toMs).toISOString(),
 		minutes: Math.round((toMs - fromMs) / 60_000),
 		requests: 0,
-		pings: 0,
 		tests: 0,
 		takes: 0,
 		accept_rate: null,
@@ -114,16 +111,12 @@ export function addRow(stats: RtaStats, row: StatsRow): void {
 	stats.requests += row.count;
 	stats.by_code[row.codeName] = (stats.by_code[row.codeName] ?? 0) + row.count;
 	stats.by_stage[row.stage] = (stats.by_stage[row.stage] ?? 0) + row.count;
-	if (row.stage === "ping") stats.pings += row.count;
-	else {
-		if (row.code === TAKE) stats.takes += row.count;
-		if (row.fallback !== "")
-			stats.fallbacks[row.fallback as "deadline"] =
-				(stats.fallbacks[row.fallback as "deadline"] ?? 0) + row.count;
-		stats.tiers[row.tier as StorageTier] = (stats.tiers[row.tier as StorageTier] ?? 0) + row.count;
-	}
-	const decided = stats.requests - stats.pings;
-	stats.accept_rate = decided === 0 ? null : stats.takes / decided;
+	if (row.code === TAKE) stats.takes += row.count;
+	if (row.fallback !== "")
+		stats.fallbacks[row.fallback as "deadline"] =
+			(stats.fallbacks[row.fallback as "deadline"] ?? 0) + row.count;
+	stats.tiers[row.tier as StorageTier] = (stats.tiers[row.tier as StorageTier] ?? 0) + row.count;
+	stats.accept_rate = stats.takes / stats.requests;
 }
 
 /**
@@ -197,7 +190,7 @@ export class IsolateStats {
 				isTest: record.isTest,
 				count: 1,
 			});
-		if (record.isTest || record.stage === "ping") return;
+		if (record.isTest) return;
 		const ms = Math.max(0, Math.round(record.processingMs));
 		minute.ms.set(ms, (minute.ms.get(ms) ?? 0) + 1);
 		minute.requests++;

@@ -54,7 +54,7 @@ const rec = (over: Partial<DecisionRecord>): DecisionRecord => ({
 /** What the SQL API would answer to one of our queries over `rows`. */
 function answer(sql: string): Record<string, unknown>[] {
 	const q = statsQueries(DEFAULT_DATASET, 60);
-	const live = rows.filter((r) => r.point.doubles[2] === 0 && r.point.blobs[1] !== "ping");
+	const live = rows.filter((r) => r.point.doubles[2] === 0);
 	if (sql === q.totals) {
 		const groups = new Map<string, Record<string, unknown>>();
 		for (const r of rows) {
@@ -122,12 +122,7 @@ beforeAll(async () => {
 		1,
 		2,
 	);
-	add(
-		rec({ code: 8, codeName: "PING", stage: "ping", strategies: [], tier: "none", processingMs: 0 }),
-		0,
-		1,
-		5,
-	);
+	add(rec({ code: 3, codeName: "NO_USABLE_ID", strategies: [], tier: "none", processingMs: 0 }), 0, 1, 5);
 	add(rec({ isTest: true, processingMs: 99 }), 0, 1, 3);
 	server = createServer((req, res) => {
 		let sql = "";
@@ -191,18 +186,18 @@ describe("txad rta stats (Analytics Engine SQL API)", () => {
 		expect(seen.at(-1)?.auth).toBe(`Bearer ${TOKEN}`);
 		expect(r.out).toContain("Analytics Engine dataset txad_rta_decisions, sampled estimates");
 		expect(r.out).toContain(
-			"requests 105 (pings 5; is_test 3, not counted)   accept rate 90.0 %   p50 2 ms   p99 30 ms",
+			"requests 105 (is_test 3, not counted)   accept rate 85.7 %   p50 2 ms   p99 30 ms",
 		);
-		expect(r.out).toMatch(/TAKE\s+90\s+90\.0 %\n/);
-		expect(r.out).toMatch(/NO_STRATEGY\s+8\s+8\.0 %\n/);
-		expect(r.out).toMatch(/DEADLINE\s+2\s+2\.0 %\n/);
+		expect(r.out).toMatch(/TAKE\s+90\s+85\.7 %\n/);
+		expect(r.out).toMatch(/NO_STRATEGY\s+8\s+7\.6 %\n/);
+		expect(r.out).toMatch(/DEADLINE\s+2\s+1\.9 %\n/);
 		expect(r.out).toContain(
-			"fallbacks: deadline 2, storage_error 0   tiers: memory 90, cache_api 8, kv 2, none 0",
+			"fallbacks: deadline 2, storage_error 0   tiers: memory 90, cache_api 8, kv 2, none 5",
 		);
 		const minute = (ago: number) =>
 			new Date(NOW_MINUTE - ago * 60_000).toISOString().slice(0, 16).replace("T", " ");
 		expect(r.out).toMatch(new RegExp(`${minute(1)}\\s+98\\s+91\\.8 %\\s+0\\s+2\\s+3\\n`));
-		expect(r.out).toMatch(new RegExp(`${minute(0)}\\s+2\\s+0\\.0 %\\s+2\\s+30\\s+30\\n`));
+		expect(r.out).toMatch(new RegExp(`${minute(0)}\\s+7\\s+0\\.0 %\\s+2\\s+0\\s+30\\n`));
 	});
 
 	it("prints the same report as JSON", async ({ expect }) => {
@@ -213,8 +208,8 @@ describe("txad rta stats (Analytics Engine SQL API)", () => {
 			minutes: 60,
 			requests: 105,
 			takes: 90,
-			accept_rate: 0.9,
-			by_code: { TAKE: 90, NO_STRATEGY: 8, DEADLINE: 2, PING: 5 },
+			accept_rate: 90 / 105,
+			by_code: { TAKE: 90, NO_STRATEGY: 8, DEADLINE: 2, NO_USABLE_ID: 5 },
 			fallbacks: { deadline: 2, storage_error: 0 },
 			processing_ms: { p50: 2, p99: 30 },
 		});

@@ -40,8 +40,8 @@ From one responder isolate (GET /admin/metrics; what works under npm start):
   --minutes N       window ending now (default 60; at most ${MAX_WINDOW_MINUTES}, 60 with --url)
   --json            print the report as JSON (the same shape from both sources)
 
-Live traffic only: is_test answers (Tencent's debug tool, the console) are counted apart; pings
-count as answers but not in the accept rate or the processing times.
+Live decisions only: is_test requests (Tencent's debug tool, the console's) are counted apart.
+Pings and undecodable bodies are not decisions (the responder's /healthz counts them).
 `;
 
 /** `txad rta stats`. */
@@ -207,17 +207,16 @@ const ms = (v: number | null) => (v === null ? "-" : String(v));
  * @returns the text
  */
 export function formatStats(s: RtaStats, source: string): string {
-	const decided = s.requests - s.pings;
 	const lines = [
 		`RTA answers ${s.from} – ${s.to} (${s.minutes} min), ${source}`,
-		`requests ${s.requests} (pings ${s.pings}; is_test ${s.tests}, not counted)   accept rate ${pct(s.accept_rate)}   p50 ${ms(s.processing_ms.p50)} ms   p99 ${ms(s.processing_ms.p99)} ms`,
+		`requests ${s.requests} (is_test ${s.tests}, not counted)   accept rate ${pct(s.accept_rate)}   p50 ${ms(s.processing_ms.p50)} ms   p99 ${ms(s.processing_ms.p99)} ms`,
 		"",
 	];
 	const codes = Object.entries(s.by_code).sort((a, b) => b[1] - a[1]);
 	lines.push(
 		formatTable(
-			["code", "answers", "share of decided"],
-			codes.map(([name, n]) => [name, String(n), name === "PING" || decided === 0 ? "-" : pct(n / decided)]),
+			["code", "requests", "share"],
+			codes.map(([name, n]) => [name, String(n), pct(n / s.requests)]),
 			[1, 2],
 		),
 	);
@@ -229,7 +228,7 @@ export function formatStats(s: RtaStats, source: string): string {
 			.join(", ")}`,
 		"",
 	);
-	if (s.per_minute.length === 0) lines.push("no decided requests in the window", "");
+	if (s.per_minute.length === 0) lines.push("no requests in the window", "");
 	else
 		lines.push(
 			formatTable(

@@ -137,7 +137,7 @@ async function loadOverview() {
 	$("overview-cards").firstChild.classList.add(health.ok ? "good" : "bad");
 	const m = metrics.body;
 	$("overview-metrics").replaceChildren(
-		card("Requests", String(m.requests), `${m.pings} pings, ${m.tests} is_test apart`),
+		card("Requests", String(m.requests), `${m.tests} is_test apart`),
 		card("Accept rate", pct(m.accept_rate), `${m.takes} takes`),
 		card("Processing p50 / p99", `${orDash(m.processing_ms.p50)} / ${orDash(m.processing_ms.p99)} ms`),
 		card(
@@ -156,7 +156,6 @@ async function loadOverview() {
 			`${m.analytics.written} points written, ${m.analytics.failed} failed`,
 		),
 	);
-	const decided = m.requests - m.pings;
 	const codes = Object.entries(m.by_code).sort((x, y) => y[1] - x[1]);
 	$("overview-codes").replaceChildren(
 		h("tr", {}, h("th", {}, "code"), h("th", {}, "answers"), h("th", {}, "share")),
@@ -168,7 +167,7 @@ async function loadOverview() {
 						{},
 						h("td", {}, name),
 						h("td", { class: "num" }, String(n)),
-						h("td", { class: "num" }, name === "PING" || decided === 0 ? "–" : pct(n / decided)),
+						h("td", { class: "num" }, pct(n / m.requests)),
 					),
 				)),
 	);
@@ -219,7 +218,7 @@ function minuteChart(minutes) {
 		"aria-label": "requests and p99 per minute",
 	});
 	if (minutes.length === 0) {
-		root.append(svg("text", { x: 10, y: 80, class: "muted" }, "no decided requests in the last hour"));
+		root.append(svg("text", { x: 10, y: 80, class: "muted" }, "no requests in the last hour"));
 		return root;
 	}
 	const maxReq = Math.max(1, ...minutes.map((m) => m.requests));
