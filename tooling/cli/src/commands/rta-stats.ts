@@ -208,7 +208,7 @@ const ms = (v: number | null) => (v === null ? "-" : String(v));
  */
 export function formatStats(s: RtaStats, source: string): string {
 	const lines = [
-		`RTA answers ${s.from} – ${s.to} (${s.minutes} min), ${source}`,
+		`RTA decisions ${s.from} – ${s.to} (${s.minutes} min), ${source}`,
 		`requests ${s.requests} (is_test ${s.tests}, not counted)   accept rate ${pct(s.accept_rate)}   p50 ${ms(s.processing_ms.p50)} ms   p99 ${ms(s.processing_ms.p99)} ms`,
 		"",
 	];
