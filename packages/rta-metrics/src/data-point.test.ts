@@ -20,7 +20,7 @@ describe("toDataPoint", () => {
 		expect(toDataPoint(take)).toEqual({
 			indexes: ["TAKE"],
 			blobs: ["TAKE", "first", "st_new_user,st_vip", "", "cache_api", "2-5", "0123456789abcdef"],
-			doubles: [0, 3, 0, 2, 0],
+			doubles: [0, 3, 0, 2, 0, 1],
 		});
 		const blob = (name: keyof typeof COLUMNS) => Number(COLUMNS[name].replace("blob", "")) - 1;
 		const point = toDataPoint(take);
@@ -43,7 +43,7 @@ describe("toDataPoint", () => {
 		});
 		expect(point.indexes).toEqual(["DEADLINE"]);
 		expect(point.blobs.slice(0, 6)).toEqual(["DEADLINE", "adlist", "", "deadline", "kv", "30-50"]);
-		expect(point.doubles).toEqual([5, 31, 1, 2, 10]);
+		expect(point.doubles).toEqual([5, 31, 1, 2, 10, 1]);
 	});
 
 	it("never writes a negative or non-finite time, and bounds the strategy list", ({ expect }) => {
@@ -76,6 +76,16 @@ describe("writeDecision", () => {
 		const written: unknown[] = [];
 		expect(writeDecision({ writeDataPoint: (p) => written.push(p) }, take)).toBe("written");
 		expect(written).toEqual([toDataPoint(take)]);
+	});
+
+	it("writes a sample when asked, each point weighted by 1 / rate", ({ expect }) => {
+		const written: { doubles: number[] }[] = [];
+		const sink = { writeDataPoint: (p: { doubles: number[] }) => written.push(p) };
+		const draws = [0.05, 0.5, 0.0999, 0.1, 0.99];
+		const results = draws.map((d) => writeDecision(sink, take, 0.1, () => d));
+		expect(results).toEqual(["written", "skipped", "written", "skipped", "skipped"]);
+		expect(written.map((p) => p.doubles[5])).toEqual([10, 10]);
+		expect(writeDecision(sink, take, 0)).toBe("skipped");
 	});
 
 	it("is harmless without a dataset or with a failing one", ({ expect }) => {

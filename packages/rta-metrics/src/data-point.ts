@@ -92,6 +92,8 @@ export const COLUMNS = {
 	isTest: "double3",
 	ids: "double4",
 	ads: "double5",
+	/** How many decisions the point stands for: 1 / the write sample rate (see {@link writeDecision}). */
+	weight: "double6",
 } as const;
 
 /** Blobs are cut to this many UTF-16 units (a few hundred strategy ids would exceed the point's size limit). */
@@ -115,10 +117,11 @@ export function timeBucket(ms: number): string {
 /**
  * Builds the data point for one answer.
  * @param record - the answer
+ * @param weight - how many decisions it stands for (1 / the write sample rate)
  * @returns what to pass to `writeDataPoint`
  * @example dataset.writeDataPoint(toDataPoint(record))
  */
-export function toDataPoint(record: DecisionRecord): DataPoint {
+export function toDataPoint(record: DecisionRecord, weight = 1): DataPoint {
 	const ms = Number.isFinite(record.processingMs) && record.processingMs > 0 ? record.processingMs : 0;
 	return {
 		indexes: [record.codeName],
@@ -131,7 +134,7 @@ export function toDataPoint(record: DecisionRecord): DataPoint {
 			timeBucket(ms),
 			record.configVersion,
 		],
-		doubles: [record.code, ms, record.isTest ? 1 : 0, record.ids, record.ads],
+		doubles: [record.code, ms, record.isTest ? 1 : 0, record.ids, record.ads, weight],
 	};
 }
 
@@ -141,20 +144,30 @@ export interface DataPointSink {
 }
 
 /**
- * Writes one answer's data point when a dataset is bound. Never throws: metrics must not turn an
- * answer into an error (the binding is absent on the China Network and a no-op stand-in under
- * `wrangler dev`, docs/cloudflare/platform-facts.md "Analytics Engine").
+ * Writes one answer's data point when a dataset is bound, for a `sampleRate` share of the
+ * answers. Every data point written is billed (docs/cloudflare/analytics-engine.md "Cost": at
+ * 250k decisions/s, one point each is ~648 billion a month), so a high-traffic deployment writes a
+ * sample; each point then carries the weight 1 / `sampleRate` in `double6`, which the queries
+ * multiply into every count. Never throws: metrics must not turn an answer into an error (the
+ * binding is absent on the China Network and a no-op stand-in under `wrangler dev`).
  * @param sink - the binding, or undefined when none is configured
  * @param record - the answer
- * @returns `written`, `unbound` (no dataset configured) or `failed` (the binding threw; the caller counts it)
+ * @param sampleRate - share of answers written, (0, 1]; 1 = every one
+ * @param random - a uniform [0, 1) source (tests pass their own)
+ * @returns `written`, `skipped` (not in the sample), `unbound` (no dataset configured) or
+ *   `failed` (the binding threw; the caller counts it)
  */
 export function writeDecision(
 	sink: DataPointSink | undefined,
 	record: DecisionRecord,
-): "written" | "unbound" | "failed" {
+	sampleRate = 1,
+	random: () => number = Math.random,
+): "written" | "skipped" | "unbound" | "failed" {
 	if (sink === undefined || typeof sink.writeDataPoint !== "function") return "unbound";
+	if (!(sampleRate > 0)) return "skipped";
+	if (sampleRate < 1 && random() >= sampleRate) return "skipped";
 	try {
-		sink.writeDataPoint(toDataPoint(record));
+		sink.writeDataPoint(toDataPoint(record, sampleRate < 1 ? 1 / sampleRate : 1));
 		return "written";
 	} catch {
 		return "failed";

@@ -4,7 +4,8 @@ import { DEFAULT_DATASET, statsFromResults, statsQueries } from "./queries.ts";
 describe("statsQueries", () => {
 	it("weights every count by _sample_interval and keeps tests out of latency", ({ expect }) => {
 		const q = statsQueries(DEFAULT_DATASET, 60);
-		expect(q.totals).toContain("SUM(_sample_interval) AS answers");
+		expect(q.totals).toContain("SUM(_sample_interval * double6) AS answers");
+		expect(q.perMinute).toContain("SUM(IF(double1 = 0, _sample_interval * double6, 0)) AS takes,");
 		expect(q.totals).toContain("FROM txad_rta_decisions\nWHERE timestamp > NOW() - INTERVAL '60' MINUTE");
 		expect(q.latency).toBe(
 			[

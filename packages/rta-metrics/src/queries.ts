@@ -1,8 +1,10 @@
 /**
  * The Analytics Engine SQL API queries behind `txad rta stats` (docs/cloudflare/analytics-engine.md
  * "Queries"), and the step from their JSON results to the report shape of stats.ts. Every count
- * is `SUM(_sample_interval)`: Analytics Engine may keep one row for many answers and says how
- * many in that column.
+ * is `SUM(_sample_interval * double6)`: Analytics Engine may keep one row for many points (and
+ * says how many in `_sample_interval`), and the responder may write one point for many decisions
+ * (its weight, `double6`). Quantiles are weighted by `_sample_interval` only: the responder's own
+ * sample is uniform, so it leaves the distribution as it is.
  * @module
  */
 import { COLUMNS as C } from "./data-point.ts";
@@ -39,11 +41,12 @@ export function statsQueries(dataset: string, minutes: number): StatsQueries {
 		throw new RangeError(`minutes must be an integer from 1 to ${MAX_WINDOW_MINUTES}, got ${minutes}`);
 	const window = `timestamp > NOW() - INTERVAL '${minutes}' MINUTE`;
 	const live = `${window} AND ${C.isTest} = 0`;
+	const n = `_sample_interval * ${C.weight}`;
 	const p = (level: number, name: string) =>
 		`quantileExactWeighted(${level})(${C.processingMs}, _sample_interval) AS ${name}`;
 	return {
 		totals: [
-			`SELECT ${C.code} AS code, ${C.codeName} AS code_name, ${C.stage} AS stage, ${C.fallback} AS fallback, ${C.tier} AS tier, ${C.isTest} AS is_test, SUM(_sample_interval) AS answers`,
+			`SELECT ${C.code} AS code, ${C.codeName} AS code_name, ${C.stage} AS stage, ${C.fallback} AS fallback, ${C.tier} AS tier, ${C.isTest} AS is_test, SUM(${n}) AS answers`,
 			`FROM ${dataset}`,
 			`WHERE ${window}`,
 			"GROUP BY code, code_name, stage, fallback, tier, is_test",
@@ -57,9 +60,9 @@ export function statsQueries(dataset: string, minutes: number): StatsQueries {
 		].join("\n"),
 		perMinute: [
 			"SELECT toStartOfInterval(timestamp, INTERVAL '1' MINUTE) AS minute,",
-			"  SUM(_sample_interval) AS requests,",
-			`  SUM(IF(${C.code} = 0, _sample_interval, 0)) AS takes,`,
-			`  SUM(IF(${C.fallback} != '', _sample_interval, 0)) AS fallbacks,`,
+			`  SUM(${n}) AS requests,`,
+			`  SUM(IF(${C.code} = 0, ${n}, 0)) AS takes,`,
+			`  SUM(IF(${C.fallback} != '', ${n}, 0)) AS fallbacks,`,
 			`  ${p(0.5, "p50_ms")},`,
 			`  ${p(0.99, "p99_ms")}`,
 			`FROM ${dataset}`,

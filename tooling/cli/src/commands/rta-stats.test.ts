@@ -2,7 +2,8 @@
  * `txad rta stats` against a stand-in for Cloudflare's Analytics Engine SQL API (an external
  * service: a local HTTP server on a port the OS picks holds data points built with the
  * responder's own `toDataPoint` and answers our three queries — recognised by their exact text —
- * the way the SQL API would, `_sample_interval` weights and string-typed numbers included), and
+ * the way the SQL API would, `_sample_interval` and the responder's own weights and string-typed
+ * numbers included), and
  * against a stand-in `/admin/metrics`.
  */
 import { once } from "node:events";
@@ -69,7 +70,7 @@ function answer(sql: string): Record<string, unknown>[] {
 				is_test: r.point.doubles[2],
 				answers: 0,
 			};
-			g.answers = (g.answers as number) + r.sampleInterval;
+			g.answers = (g.answers as number) + r.sampleInterval * (r.point.doubles[5] as number);
 			groups.set(key, g);
 		}
 		// The SQL API quotes 64-bit sums: the CLI must read numbers given as strings.
@@ -88,7 +89,7 @@ function answer(sql: string): Record<string, unknown>[] {
 		return minutes.map((t) => {
 			const inMinute = live.filter((r) => r.timestamp === t);
 			const sum = (f: (r: Row) => boolean) =>
-				String(inMinute.filter(f).reduce((n, r) => n + r.sampleInterval, 0));
+				String(inMinute.filter(f).reduce((n, r) => n + r.sampleInterval * (r.point.doubles[5] as number), 0));
 			return {
 				minute: new Date(t).toISOString().slice(0, 19).replace("T", " "),
 				requests: sum(() => true),
@@ -103,11 +104,16 @@ function answer(sql: string): Record<string, unknown>[] {
 }
 
 beforeAll(async () => {
-	const add = (r: DecisionRecord, minutesAgo: number, sampleInterval = 1, times = 1) => {
+	const add = (r: DecisionRecord, minutesAgo: number, sampleInterval = 1, times = 1, weight = 1) => {
 		for (let i = 0; i < times; i++)
-			rows.push({ point: toDataPoint(r), timestamp: NOW_MINUTE - minutesAgo * 60_000, sampleInterval });
+			rows.push({
+				point: toDataPoint(r, weight),
+				timestamp: NOW_MINUTE - minutesAgo * 60_000,
+				sampleInterval,
+			});
 	};
-	add(rec({ processingMs: 2 }), 1, 10, 9); // 90 takes, sampled 1 in 10
+	// 90 takes in 9 rows: Analytics Engine kept 1 row in 5, each row a point the responder wrote for 2 decisions.
+	add(rec({ processingMs: 2 }), 1, 5, 9, 2);
 	add(rec({ code: 4, codeName: "NO_STRATEGY", strategies: [], tier: "cache_api", processingMs: 3 }), 1, 1, 8);
 	add(
 		rec({
