@@ -16,6 +16,8 @@ export const isolateStats = new IsolateStats(60);
 export const analyticsCounters = {
 	/** Handed to the binding. */
 	written: 0,
+	/** Not in the write sample (ANALYTICS_SAMPLE_RATE). */
+	skipped: 0,
 	/** No dataset bound: only the isolate counters have it. */
 	unbound: 0,
 	/** The binding threw (the answer was not affected). */
