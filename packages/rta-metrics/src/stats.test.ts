@@ -98,6 +98,19 @@ describe("IsolateStats", () => {
 		]);
 	});
 
+	it("counts slow decisions past the array of whole milliseconds, and codes of any size", ({ expect }) => {
+		const s = new IsolateStats();
+		for (let i = 0; i < 98; i++) s.record({ ...base, processingMs: 0.4 }, T0);
+		s.record({ ...base, code: 4_000_000, codeName: "ODD", processingMs: 300 }, T0);
+		s.record({ ...base, code: 4_000_000, codeName: "ODD", processingMs: 300 }, T0);
+		const r = s.stats(T0, 1);
+		expect(r).toMatchObject({
+			requests: 100,
+			by_code: { TAKE: 98, ODD: 2 },
+			processing_ms: { p50: 0, p99: 300 },
+		});
+	});
+
 	it("reports only the window asked for, and forgets minutes past what it keeps", ({ expect }) => {
 		const s = new IsolateStats(3);
 		for (let m = 0; m < 5; m++) s.record(base, T0 + m * 60_000);
