@@ -160,12 +160,20 @@ describe("GET /admin/metrics", () => {
 });
 
 describe("GET /admin/ui/", () => {
-	it("serves the console with a CSP that allows this origin only", async ({ expect }) => {
+	it("serves the console's files with a CSP that allows this origin only, ETags and 404s", async ({
+		expect,
+	}) => {
 		const res = await SELF.fetch(`${BASE}/admin/ui/`);
 		expect(res.status).toBe(200);
 		expect(res.headers.get("content-type")).toContain("text/html");
 		expect(res.headers.get("content-security-policy")).toBe(CONSOLE_CSP);
 		expect(await res.text()).toContain("<title>");
+		const etag = res.headers.get("etag") ?? "";
+		expect((await SELF.fetch(`${BASE}/admin/ui/`, { headers: { "if-none-match": etag } })).status).toBe(304);
+		const script = await SELF.fetch(`${BASE}/admin/ui/app.js`);
+		expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+		expect(await script.text()).toContain("sessionStorage");
+		expect((await SELF.fetch(`${BASE}/admin/ui/missing.js`)).status).toBe(404);
 		const redirect = await SELF.fetch(`${BASE}/admin/ui`, { redirect: "manual" });
 		expect(redirect.status).toBe(308);
 		expect(redirect.headers.get("location")).toBe(`${BASE}/admin/ui/`);
