@@ -437,6 +437,46 @@ function explainView(e) {
 			),
 		);
 	}
+	if (e.ads) {
+		const price = (x) =>
+			[x.cpc_price !== null ? `CPC ${x.cpc_price}` : "", x.cpa_price != null ? `CPA ${x.cpa_price}` : ""]
+				.filter((p) => p !== "")
+				.join(", ") || "–";
+		out.push(
+			h("h4", {}, "Ads (second stage)"),
+			e.second_stage_configured === false
+				? h("p", { class: "muted" }, "the stored config has no second_stage rules")
+				: null,
+			h(
+				"table",
+				{ id: "debug-ads-trace" },
+				h(
+					"tr",
+					{},
+					h("th", {}, "ad group"),
+					h("th", {}, "result"),
+					h("th", {}, "rule"),
+					h("th", {}, "effective price (fen)"),
+				),
+				...e.ads.map((ad) =>
+					h(
+						"tr",
+						{ class: ad.result === "priced" ? "good" : "" },
+						h("td", { class: "mono" }, ad.adgroup_id),
+						h("td", {}, ad.result),
+						h(
+							"td",
+							{},
+							[ad.adgroup_rule, ...ad.creative_rules.map((c) => `${c.rule} (creative ${c.creative_id})`)]
+								.filter(Boolean)
+								.join("; ") || "–",
+						),
+						h("td", {}, ad.effective ? price(ad.effective.adgroup) : "–"),
+					),
+				),
+			),
+		);
+	}
 	if (e.config_version)
 		out.push(
 			h(

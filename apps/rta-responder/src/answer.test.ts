@@ -1,7 +1,8 @@
 /**
  * Look up, then decide, against the fake KV: answered without a promise when the shards are in
  * memory; the deadline fallback when a shard load is slower than DEADLINE_MS (the load finishing
- * in the background for the next request); storage failures; no config.
+ * in the background for the next request); storage failures; no config. `decideRequest`: one
+ * record per decision — tier, fallback reason, stage, time — in the dataset and the isolate.
  * @module
  */
 import {
@@ -12,8 +13,10 @@ import {
 	type RtaRequestView,
 	readRtaRequest,
 } from "@txad/proto";
+import type { DataPoint } from "@txad/rta-metrics";
 import { describe, it } from "vitest";
-import { type AnswerContext, answerRequest } from "./answer.ts";
+import { analyticsCounters, isolateStats } from "./analytics/record.ts";
+import { type AnswerContext, answerRequest, decideRequest } from "./answer.ts";
 import { FakeStorage } from "./audience/fake-storage.testdata.ts";
 import { AudienceReader } from "./audience/reader.ts";
 import { RtaCode } from "./codes.ts";
@@ -153,5 +156,120 @@ describe("answerRequest", () => {
 		expect((await outcomeOf(answerRequest(request, { ...c, config: Promise.resolve(null) }))).code).toBe(
 			RtaCode.NOT_CONFIGURED,
 		);
+	});
+});
+
+describe("decideRequest", () => {
+	/** A dataset that keeps what is written (the real binding is a no-op stand-in locally). */
+	function dataset() {
+		const points: DataPoint[] = [];
+		return { points, sink: { writeDataPoint: (p: DataPoint) => void points.push(p) } };
+	}
+
+	it("records one data point per decision: the KV read, then memory, with the config version", async ({
+		expect,
+	}) => {
+		const { ctx, reader } = setup({ DEADLINE_MS: "1000" });
+		await reader.ready(Date.now(), () => {});
+		const ds = dataset();
+		const before = isolateStats.stats(Date.now(), 1).requests;
+		const first = await outcomeOf(decideRequest(request, { ...ctx(), analytics: ds.sink }));
+		expect(first.code).toBe(RtaCode.TAKE);
+		const second = decideRequest(request, { ...ctx(), analytics: ds.sink });
+		expect(second).not.toBeInstanceOf(Promise);
+		expect(
+			ds.points.map((p) => [p.indexes[0], p.blobs[1], p.blobs[2], p.blobs[3], p.blobs[4], p.blobs[6]]),
+		).toEqual([
+			["TAKE", "first", "st_vip,st_open,st_all", "", "kv", config.version],
+			["TAKE", "first", "st_vip,st_open,st_all", "", "memory", config.version],
+		]);
+		// code, is_test, ids looked up, ads, weight
+		expect(
+			ds.points.map((p) => [p.doubles[0], p.doubles[2], p.doubles[3], p.doubles[4], p.doubles[5]]),
+		).toEqual([
+			[0, 0, 1, 0, 1],
+			[0, 0, 1, 0, 1],
+		]);
+		expect(isolateStats.stats(Date.now(), 1).requests).toBe(before + 2);
+	});
+
+	it("records the fallback reason: a missed deadline, a storage failure", async ({ expect }) => {
+		const slow = setup({ DEADLINE_MS: "20", FALLBACK: "st_new" }, 80);
+		await slow.reader.ready(Date.now(), () => {});
+		const ds = dataset();
+		const out = await outcomeOf(decideRequest(request, { ...slow.ctx(), analytics: ds.sink }));
+		expect(out.selected.map((s) => s.id)).toEqual(["st_new"]);
+		expect(ds.points[0]?.blobs.slice(0, 5)).toEqual(["TAKE", "first", "st_new", "deadline", "kv"]);
+		expect(ds.points[0]?.doubles[1]).toBeGreaterThanOrEqual(20);
+		await slow.settle();
+
+		const failing = setup({ DEADLINE_MS: "1000" });
+		await failing.reader.ready(Date.now(), () => {});
+		failing.storage.failKv = true;
+		await outcomeOf(decideRequest(request, { ...failing.ctx(), analytics: ds.sink }));
+		expect(ds.points[1]?.blobs.slice(0, 5)).toEqual(["DEADLINE", "first", "", "storage_error", "kv"]);
+	});
+
+	it("records ad-list and is_test requests, refusals before any lookup, and an unexpected error as INTERNAL", async ({
+		expect,
+	}) => {
+		const { ctx, reader, settle } = setup({});
+		await reader.ready(Date.now(), () => {});
+		const ds = dataset();
+		const adlist = view({
+			id: "r3",
+			isTest: true,
+			device: { os: 2, imeiMd5sum: IMEI, cachedDeviceidType: 1 },
+			requestInfo: { requestType: RequestType.ADLIST_REQUEST },
+			adInfos: [{ adgroupId: 1001n }, { adgroupId: 1002n }],
+		});
+		await outcomeOf(decideRequest(adlist, { ...ctx(), analytics: ds.sink }));
+		expect(ds.points[0]?.blobs[1]).toBe("adlist");
+		expect([ds.points[0]?.doubles[2], ds.points[0]?.doubles[4]]).toEqual([1, 2]);
+		await outcomeOf(decideRequest(view({ device: { imeiMd5sum: "zz" } }), { ...ctx(), analytics: ds.sink }));
+		expect(ds.points[1]?.blobs.slice(0, 5)).toEqual(["NO_USABLE_ID", "first", "", "", "none"]);
+		const broken = {
+			...ctx(),
+			analytics: ds.sink,
+			reader: {
+				ready: () => undefined,
+				lookup: () => {
+					throw new Error("boom");
+				},
+			} as unknown as AudienceReader,
+		};
+		expect((await outcomeOf(decideRequest(request, broken))).code).toBe(RtaCode.INTERNAL);
+		expect(ds.points[2]?.indexes).toEqual(["INTERNAL"]);
+		await settle();
+	});
+
+	it("answers the same without a dataset, and with one that throws", async ({ expect }) => {
+		const { ctx, reader, settle } = setup({});
+		await reader.ready(Date.now(), () => {});
+		const before = { ...analyticsCounters };
+		expect((await outcomeOf(decideRequest(request, ctx()))).code).toBe(RtaCode.TAKE);
+		const throwing = {
+			writeDataPoint: () => {
+				throw new Error("quota exceeded");
+			},
+		};
+		expect((await outcomeOf(decideRequest(request, { ...ctx(), analytics: throwing }))).code).toBe(
+			RtaCode.TAKE,
+		);
+		expect(analyticsCounters.unbound).toBe(before.unbound + 1);
+		expect(analyticsCounters.failed).toBe(before.failed + 1);
+		await settle();
+	});
+
+	it("writes ANALYTICS_SAMPLE_RATE of the decisions, each point weighing 1 / rate", async ({ expect }) => {
+		const { ctx, reader, settle } = setup({ ANALYTICS_SAMPLE_RATE: "0.25" });
+		await reader.ready(Date.now(), () => {});
+		const ds = dataset();
+		for (let i = 0; i < 400; i++) await outcomeOf(decideRequest(request, { ...ctx(), analytics: ds.sink }));
+		// Binomial(400, 0.25): 100 ± 8.7; outside 50–150 has probability < 1e-8.
+		expect(ds.points.length).toBeGreaterThan(50);
+		expect(ds.points.length).toBeLessThan(150);
+		expect(new Set(ds.points.map((p) => p.doubles[5]))).toEqual(new Set([4]));
+		await settle();
 	});
 });

@@ -36,6 +36,7 @@ describe("parseSettings", () => {
 				adlistDeadlineMs: 50,
 				rawLogSampleRate: 0,
 				rawLogAdlist: false,
+				analyticsSampleRate: 1,
 			}),
 		);
 		expect(s.sign.current).toBeNull();
@@ -124,6 +125,15 @@ describe("other variables", () => {
 		expect(s.logSampleRate).toBe(0.5);
 		expect(s.adminToken).toBe("secret");
 		expect(parseSettings({ RTA_SIGN_HEADERS: "{}" }).sign.current).toBeNull();
+	});
+});
+
+describe("ANALYTICS_SAMPLE_RATE", () => {
+	it("is the share of decisions written to Analytics Engine, 0–1, every one by default", ({ expect }) => {
+		expect(parseSettings({ ANALYTICS_SAMPLE_RATE: "0.01" }).analyticsSampleRate).toBe(0.01);
+		expect(parseSettings({ ANALYTICS_SAMPLE_RATE: "0" }).analyticsSampleRate).toBe(0);
+		expect(settingsError({ ANALYTICS_SAMPLE_RATE: "1%" }).field).toBe("ANALYTICS_SAMPLE_RATE");
+		expect(settingsError({ ANALYTICS_SAMPLE_RATE: "1.5" }).field).toBe("ANALYTICS_SAMPLE_RATE");
 	});
 });
 

@@ -52,6 +52,8 @@ export interface Settings {
 	kvCacheTtl: number;
 	configRefreshMs: number;
 	logSampleRate: number;
+	/** Share of decisions written to Analytics Engine (docs/cloudflare/analytics-engine.md "Cost"). */
+	analyticsSampleRate: number;
 	/** Share of requests whose raw request and response are logged (src/raw-log.ts). */
 	rawLogSampleRate: number;
 	/** Log every second-stage request raw. */
@@ -84,6 +86,7 @@ const KEYS = [
 	"KV_CACHE_TTL_SECONDS",
 	"CONFIG_REFRESH_SECONDS",
 	"LOG_SAMPLE_RATE",
+	"ANALYTICS_SAMPLE_RATE",
 	"RAW_LOG_SAMPLE_RATE",
 	"RAW_LOG_ADLIST",
 	"ADMIN_TOKEN",
@@ -194,6 +197,7 @@ function readSettings(raw: Raw): Settings {
 		}),
 		configRefreshMs: readInt(raw, "CONFIG_REFRESH_SECONDS", { fallback: 10, min: 0, max: 86_400 }) * 1000,
 		logSampleRate: readRate(raw, "LOG_SAMPLE_RATE", 0),
+		analyticsSampleRate: readRate(raw, "ANALYTICS_SAMPLE_RATE", 1),
 		rawLogSampleRate: readRate(raw, "RAW_LOG_SAMPLE_RATE", 0),
 		rawLogAdlist: readBool(raw, "RAW_LOG_ADLIST", false),
 		adminToken: adminToken === "" ? undefined : adminToken,

@@ -9,7 +9,7 @@ import { SELF } from "cloudflare:test";
 import { decodeRtaRequest } from "@txad/proto";
 import { beforeAll, describe, it } from "vitest";
 import { CONSOLE_CSP } from "../src/handlers/console.ts";
-import { admin, BASE, freshImei, putAudience, putConfig } from "./helpers.ts";
+import { admin, askRta, BASE, freshImei, imeiRequest, putAudience, putConfig } from "./helpers.ts";
 
 beforeAll(() => putConfig());
 
@@ -128,24 +128,38 @@ describe("POST /admin/debug", () => {
 });
 
 describe("GET /admin/metrics", () => {
-	it("serves this isolate's answers in the report shape, the debug tool's requests as tests", async ({
+	it("serves this isolate's decisions in the report shape: live ones counted, the debug tool's as tests", async ({
 		expect,
 	}) => {
-		const before = (await (await admin("GET", "/admin/metrics?minutes=5")).json()) as { tests: number };
+		type Report = Record<string, unknown> & {
+			requests: number;
+			tests: number;
+			takes: number;
+			by_code: Record<string, number>;
+			tiers: Record<string, number>;
+			per_minute: { requests: number }[];
+		};
+		const read = async () => (await (await admin("GET", "/admin/metrics?minutes=5")).json()) as Report;
+		const before = await read();
 		await debug({ ids: [{ type: "imei", value: freshImei().raw }] });
-		const res = await admin("GET", "/admin/metrics?minutes=5");
-		expect(res.status).toBe(200);
-		const m = (await res.json()) as Record<string, unknown> & { tests: number };
-		expect(m).toMatchObject({
+		const imei = freshImei();
+		await putAudience([{ type: "imei", id: imei.raw, segments: ["new_user"] }]);
+		expect((await askRta(imeiRequest(imei.hash))).code).toBe(0);
+		const after = await read();
+		expect(after).toMatchObject({
 			source: "isolate",
 			minutes: 5,
 			fallbacks: { deadline: expect.any(Number), storage_error: expect.any(Number) },
-			tiers: { memory: expect.any(Number), cache_api: expect.any(Number), kv: expect.any(Number) },
-			processing_ms: expect.any(Object),
+			processing_ms: { p50: expect.any(Number), p99: expect.any(Number) },
 			analytics: { dataset: "bound" },
 		});
-		expect(Array.isArray(m.per_minute)).toBe(true);
-		expect(m.tests).toBeGreaterThanOrEqual(before.tests);
+		expect(after.tests).toBe(before.tests + 1);
+		expect(after.requests).toBe(before.requests + 1);
+		expect(after.takes).toBe(before.takes + 1);
+		expect(after.by_code.TAKE).toBe((before.by_code.TAKE ?? 0) + 1);
+		const tiers = (r: Report) => Object.values(r.tiers).reduce((a, b) => a + b, 0);
+		expect(tiers(after)).toBe(tiers(before) + 1);
+		expect(after.per_minute.reduce((n, m) => n + m.requests, 0)).toBe(after.requests);
 	});
 
 	it("requires the bearer token and names a bad window", async ({ expect }) => {

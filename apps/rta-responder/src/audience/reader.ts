@@ -96,12 +96,12 @@ interface Load {
 
 /**
  * The slowest storage tier a lookup waited for, filled in by {@link AudienceReader.lookup} for
- * the per-answer metrics (src/analytics/record.ts): `memory` when every shard was in isolate
+ * the per-decision metrics (src/analytics/record.ts): `memory` when every shard was in isolate
  * memory, `cache_api` when at least one came from the data center's Cache API, `kv` when at
- * least one had to be read from KV.
+ * least one had to be read from KV; `none` until a lookup runs.
  */
 export interface TierNote {
-	tier: "memory" | "cache_api" | "kv";
+	tier: "none" | "memory" | "cache_api" | "kv";
 }
 
 /** What the audience says about one id, read fresh (admin API, explain). */

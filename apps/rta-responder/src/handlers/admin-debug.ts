@@ -8,13 +8,20 @@
  * @module
  */
 import { type DescMessage, type JsonValue, type MessageShape, toJson } from "@bufbuild/protobuf";
-import { decodeRtaResponse, encodeRtaRequest, RtaRequestSchema, RtaResponseSchema } from "@txad/proto";
+import {
+	decodeRtaResponse,
+	encodeRtaRequest,
+	RtaRequestSchema,
+	RtaResponseSchema,
+	readRtaRequest,
+} from "@txad/proto";
+import { readJsonWithin } from "@txad/worker-kit";
 import type { IRequest } from "itty-router";
 import { requireAdmin } from "../auth.ts";
 import { debugRequest } from "../console/debug-request.ts";
+import { bodyRefusal } from "../errors.ts";
 import { getSettings } from "../settings.ts";
-import { readJson } from "./body.ts";
-import { handleExplain } from "./explain.ts";
+import { explainRequest } from "./explain.ts";
 import { handleRta } from "./rta.ts";
 
 /** Largest form accepted. */
@@ -30,7 +37,9 @@ const MAX_FORM_BYTES = 64 * 1024;
 export async function handleDebug(request: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
 	const settings = getSettings(env);
 	requireAdmin(request, settings);
-	const rta = debugRequest(await readJson(request, MAX_FORM_BYTES), Date.now());
+	const read = await readJsonWithin(request, MAX_FORM_BYTES);
+	if (read.kind !== "ok") throw bodyRefusal(read);
+	const rta = debugRequest(read.value, Date.now());
 	const bytes = encodeRtaRequest(rta);
 	const origin = new URL(request.url).origin;
 
@@ -45,21 +54,10 @@ export async function handleDebug(request: IRequest, env: Env, ctx: ExecutionCon
 	const elapsedMs = Date.now() - started;
 	const answer = new Uint8Array(await answered.arrayBuffer());
 
-	const explained = await handleExplain(
-		Object.assign(
-			new Request(`${origin}/admin/explain`, {
-				method: "POST",
-				headers: {
-					"content-type": "application/x-protobuf",
-					authorization: request.headers.get("authorization") ?? "",
-				},
-				body: bytes,
-			}),
-			{ query: {}, params: {} },
-		) as unknown as IRequest,
-		env,
-	);
-	const explain = (await explained.json()) as { response?: Record<string, unknown> };
+	// The same bytes, read the way /rta reads them.
+	const explain = (await explainRequest(readRtaRequest(bytes), env, settings)) as {
+		response?: Record<string, unknown>;
+	};
 	const response = answered.status === 200 ? json(RtaResponseSchema, decodeRtaResponse(answer)) : null;
 	return Response.json({
 		request: {

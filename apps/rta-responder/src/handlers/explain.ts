@@ -31,7 +31,7 @@ import { cachedIdType, collectIds, type SkippedId } from "../decide/ids.ts";
 import { type DecisionTrace, decideFromMemberships, type Outcome, refusal } from "../decide/outcome.ts";
 import { bodyRefusal, invalidField } from "../errors.ts";
 import { readConfigText } from "../kv.ts";
-import { getSettings } from "../settings.ts";
+import { getSettings, type Settings } from "../settings.ts";
 import { encodeAnswer } from "../wire/response.ts";
 import { inspectionView } from "./admin-audience.ts";
 import { MAX_RTA_BODY_BYTES } from "./rta.ts";
@@ -47,7 +47,22 @@ import { MAX_RTA_BODY_BYTES } from "./rta.ts";
 export async function handleExplain(request: IRequest, env: Env): Promise<Response> {
 	const settings = getSettings(env);
 	requireAdmin(request, settings);
-	const req = await readExplainedRequest(request);
+	return Response.json(await explainRequest(await readExplainedRequest(request), env, settings));
+}
+
+/**
+ * The explanation of one request (what `POST /admin/explain` answers; the console's debug tool,
+ * handlers/admin-debug.ts, shows it next to what `/rta` answered).
+ * @param req - the request as /rta reads it
+ * @param env - Worker env (the KV the truth is read from)
+ * @param settings - settings
+ * @returns the explanation, a JSON object
+ */
+export async function explainRequest(
+	req: RtaRequestView,
+	env: Env,
+	settings: Settings,
+): Promise<Record<string, unknown>> {
 	const ads = secondStageAds(req);
 	const nowSeconds = Math.floor(Date.now() / 1000);
 
@@ -61,17 +76,16 @@ export async function handleExplain(request: IRequest, env: Env): Promise<Respon
 			"the segments of every id are united; the cache time is shortened to the end of the segments that selected the strategies",
 		],
 	};
-	const done = (outcome: Outcome, extra: Record<string, unknown>) =>
-		Response.json({
-			...base,
-			...extra,
-			code: outcome.code,
-			code_name: codeName(outcome.code),
-			// The bytes /rta would send, read back: what is shown is what goes on the wire.
-			response: toJson(RtaResponseSchema, decodeRtaResponse(encodeAnswer(req.idBytes, outcome, 0)), {
-				useProtoFieldName: true,
-			}),
-		});
+	const done = (outcome: Outcome, extra: Record<string, unknown>) => ({
+		...base,
+		...extra,
+		code: outcome.code,
+		code_name: codeName(outcome.code),
+		// The bytes /rta would send, read back: what is shown is what goes on the wire.
+		response: toJson(RtaResponseSchema, decodeRtaResponse(encodeAnswer(req.idBytes, outcome, 0)), {
+			useProtoFieldName: true,
+		}),
+	});
 
 	if (req.isPing) return done(refusal("PING"), { reason: "is_ping: answered at once, no storage read" });
 	const device = req.device;

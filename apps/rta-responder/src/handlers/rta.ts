@@ -12,7 +12,7 @@
  */
 import { type RtaRequestView, readRtaRequest } from "@txad/proto";
 import { describeError, log, readBytesWithin } from "@txad/worker-kit";
-import { answerRequest, secondStageAds } from "../answer.ts";
+import { decideRequest, secondStageAds } from "../answer.ts";
 import { audienceReader } from "../audience/isolate.ts";
 import { checkSignHeaders } from "../auth.ts";
 import { currentConfig, peekConfig } from "../config/store.ts";
@@ -73,26 +73,20 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 	}
 	if (req.isTest) metrics.tests++;
 
-	let outcome: Outcome | Promise<Outcome>;
-	let waited = false;
-	try {
-		const background = (work: Promise<unknown>) => ctx.waitUntil(work);
-		outcome = answerRequest(req, {
-			settings,
-			reader: audienceReader(env.RTA_KV, settings),
-			config: currentConfig(env, settings, ctx, start),
-			loadedConfig: peekConfig,
-			background,
-			now: start,
-			requestId: req.id,
-		});
-	} catch (e) {
-		outcome = internal(req, e);
-	}
-	if (outcome instanceof Promise) {
-		waited = true;
-		outcome = await outcome.catch((e: unknown) => internal(req, e));
-	}
+	const background = (work: Promise<unknown>) => ctx.waitUntil(work);
+	let outcome: Outcome | Promise<Outcome> = decideRequest(req, {
+		settings,
+		reader: audienceReader(env.RTA_KV, settings),
+		config: currentConfig(env, settings, ctx, start),
+		loadedConfig: peekConfig,
+		background,
+		now: start,
+		requestId: req.id,
+		// Optional: absent where Analytics Engine is not available (docs/cloudflare/analytics-engine.md).
+		analytics: (env as { RTA_ANALYTICS?: AnalyticsEngineDataset }).RTA_ANALYTICS,
+	});
+	const waited = outcome instanceof Promise;
+	if (outcome instanceof Promise) outcome = await outcome;
 	const bytes = answerBytes(req.idBytes, outcome, start);
 	if (shouldLogRaw(settings, req, outcome)) logRaw(body, bytes, req, outcome, start, waited);
 	if (req.isTest || (settings.logSampleRate > 0 && Math.random() < settings.logSampleRate)) {
@@ -107,15 +101,6 @@ export async function handleRta(request: Request, env: Env, ctx: ExecutionContex
 		});
 	}
 	return protobuf(bytes);
-}
-
-function internal(req: RtaRequestView, e: unknown): Outcome {
-	log("error", "rta_internal_error", {
-		id: req.id,
-		error: describeError(e),
-		stack: e instanceof Error && e.stack !== undefined ? e.stack : null,
-	});
-	return refusal("INTERNAL");
 }
 
 function answerBytes(

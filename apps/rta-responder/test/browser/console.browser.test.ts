@@ -75,6 +75,38 @@ describe.runIf(run)("the console (/admin/ui) in headless Chromium", () => {
 		expect(await page.textContent("#debug-why")).toContain("excluded by installed");
 	});
 
+	it("debug tool: an ad list (second stage) for the seeded IMEI gets ad group 1001 priced, 1002 ignored", async ({
+		expect,
+	}) => {
+		const verdict = await runDebugPreset(page, "adlist");
+		expect(verdict).toContain("code 0 TAKE");
+		const sent = JSON.parse((await page.textContent("#debug-request")) ?? "{}");
+		expect(sent).toMatchObject({
+			request_info: { request_type: "ADLIST_REQUEST" },
+			ad_infos: [{ adgroup_id: "1001", creative_infos: [{ creative_id: "7" }] }, { adgroup_id: "1002" }],
+		});
+		expect(JSON.parse((await page.textContent("#debug-response")) ?? "{}")).toMatchObject({
+			ad_results: [
+				{ adgroup_id: "1001", cpc_price: 150 },
+				{ adgroup_id: "1002", ignore: true },
+			],
+		});
+		const ads = (await page.textContent("#debug-ads-trace")) ?? "";
+		expect(ads).toContain("1001priced");
+		expect(ads).toContain("CPC 150");
+	});
+
+	it("overview: the debug tool's three requests are counted, as is_test, apart from live traffic", async ({
+		expect,
+	}) => {
+		await page.click("#nav a[data-view=overview]");
+		await page.click("#overview-refresh");
+		await page.waitForFunction(() =>
+			/3 is_test apart/.test(document.querySelector("#overview-metrics")?.textContent ?? ""),
+		);
+		expect(await page.textContent("#overview-metrics")).toContain("Requests0");
+	});
+
 	it("strategy config: shows an invalid value at its JSON path, then saves the fix with a new version", async ({
 		expect,
 	}) => {
