@@ -379,7 +379,7 @@ async function runDebug(event) {
 	$("debug-request").textContent = JSON.stringify(body.request.json, null, 2);
 	$("debug-hex").textContent = body.request.hex;
 	$("debug-b64").textContent = body.request.base64;
-	$("debug-why").replaceChildren(...explainView(e));
+	$("debug-why").replaceChildren(...explainView(e).filter((x) => x !== null));
 }
 
 function explainView(e) {

@@ -1,5 +1,5 @@
 /**
- * `npm run screenshots`: the console's four views as PNG files in docs/ (shown in the README),
+ * `npm run screenshots`: the console's four views (the debug tool twice: first stage, ad list) as PNG files in docs/ (shown in the README),
  * taken in headless Chromium from a throw-away local responder seeded with the demo config and
  * audience (test/browser/local-stack.ts), after some real /rta traffic so the overview has
  * numbers: the same steps the browser test checks.
@@ -41,6 +41,8 @@ try {
 
 	await runDebugPreset(page, "take");
 	await page.screenshot({ path: path.join(OUT, "console-debug.png"), fullPage: true });
+	await runDebugPreset(page, "adlist");
+	await page.screenshot({ path: path.join(OUT, "console-debug-adlist.png"), fullPage: true });
 
 	await openConfig(page);
 	const text = await page.inputValue("#config-text");
@@ -56,7 +58,7 @@ try {
 	await page.waitForSelector("#audience-result table");
 	await page.screenshot({ path: path.join(OUT, "console-audience.png"), fullPage: true });
 	console.log(
-		`wrote ${["overview", "debug", "config", "audience"].map((v) => `docs/console-${v}.png`).join(", ")}`,
+		`wrote ${["overview", "debug", "debug-adlist", "config", "audience"].map((v) => `docs/console-${v}.png`).join(", ")}`,
 	);
 } finally {
 	await browser.close();

@@ -94,6 +94,7 @@ describe.runIf(run)("the console (/admin/ui) in headless Chromium", () => {
 		const ads = (await page.textContent("#debug-ads-trace")) ?? "";
 		expect(ads).toContain("1001priced");
 		expect(ads).toContain("CPC 150");
+		expect(await page.textContent("#debug-why")).not.toMatch(/null|undefined/);
 	});
 
 	it("overview: the debug tool's three requests are counted, as is_test, apart from live traffic", async ({
