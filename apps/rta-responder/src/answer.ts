@@ -67,18 +67,23 @@ function recorded(req: RtaRequestView, ctx: AnswerContext, note: DecisionNote, o
 	const now = Date.now();
 	const ads = secondStageAds(req);
 	const config = ctx.loadedConfig();
-	recordDecision(
-		ctx.analytics,
-		ctx.settings.analyticsSampleRate,
-		decisionRecord(
-			outcome,
-			note,
-			{ stage: ads === undefined ? "first" : "adlist", isTest: req.isTest, ads: ads?.length ?? 0 },
-			config === undefined || config === null ? "" : config.version,
-			now - ctx.now,
-		),
-		now,
-	);
+	try {
+		recordDecision(
+			ctx.analytics,
+			ctx.settings.analyticsSampleRate,
+			decisionRecord(
+				outcome,
+				note,
+				{ stage: ads === undefined ? "first" : "adlist", isTest: req.isTest, ads: ads?.length ?? 0 },
+				config === undefined || config === null ? "" : config.version,
+				now - ctx.now,
+			),
+			now,
+		);
+	} catch (e) {
+		// Metrics must never change an answer: a fault here is logged, the outcome goes out as decided.
+		log("error", "rta_metrics_failed", { id: ctx.requestId, error: describeError(e) });
+	}
 	return outcome;
 }
 
