@@ -261,6 +261,22 @@ describe("decideRequest", () => {
 		await settle();
 	});
 
+	it("never lets a fault in recording change the answer", async ({ expect }) => {
+		const { ctx, reader, settle } = setup({});
+		await reader.ready(Date.now(), () => {});
+		await outcomeOf(decideRequest(request, ctx()));
+		const faulty = {
+			...ctx(),
+			loadedConfig: () => {
+				throw new Error("metrics bug");
+			},
+		};
+		const out = decideRequest(request, faulty);
+		expect(out).not.toBeInstanceOf(Promise);
+		expect((out as Outcome).code).toBe(RtaCode.TAKE);
+		await settle();
+	});
+
 	it("writes ANALYTICS_SAMPLE_RATE of the decisions, each point weighing 1 / rate", async ({ expect }) => {
 		const { ctx, reader, settle } = setup({ ANALYTICS_SAMPLE_RATE: "0.25" });
 		await reader.ready(Date.now(), () => {});

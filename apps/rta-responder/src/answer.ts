@@ -66,8 +66,8 @@ export function decideRequest(req: RtaRequestView, ctx: AnswerContext): Outcome 
 function recorded(req: RtaRequestView, ctx: AnswerContext, note: DecisionNote, outcome: Outcome): Outcome {
 	const now = Date.now();
 	const ads = secondStageAds(req);
-	const config = ctx.loadedConfig();
 	try {
+		const config = ctx.loadedConfig();
 		recordDecision(
 			ctx.analytics,
 			ctx.settings.analyticsSampleRate,
